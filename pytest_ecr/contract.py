@@ -1,0 +1,399 @@
+"""The assertion API that contract modules use.
+
+:class:`ContractClient` sends an operation and checks what came back *on the
+wire* (status, headers and the raw JSON body, captured through botocore's
+``before-parse`` event), not only the dict botocore parsed from it: parsing
+hides wrong JSON types, unknown members and the error's wire format.
+
+Every request the suite sends is first checked against the operation's input
+schema; a request that breaks it is the suite's bug (:class:`SuiteError`),
+never blamed on the target. Requests sent with :meth:`ContractClient.send_invalid`
+or :meth:`ContractClient.expect_invalid` are deliberately invalid and skip that
+check, and botocore's own client-side validation is always off so that the
+*server's* validation is what gets tested.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+from botocore import xform_name
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+
+from . import schema
+from .model import COMMON_SERVER_ERRORS, SERVER_ERRORS, load_model
+from .schema import Violation
+from .targets import Target
+
+Aspect = Literal["shape", "errors", "validation", "pagination", "waiter", "behavior"]
+ASPECTS: tuple[str, ...] = get_args(Aspect)
+
+#: AWS JSON 1.1 responses carry this media type (Smithy, "AWS JSON 1.1 protocol",
+#: https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html).
+JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
+#: The request id header of the AWS JSON protocols; botocore's JSON parser reads it
+#: into ``ResponseMetadata.RequestId`` (botocore/parsers.py, ``_inject_response_metadata``).
+REQUEST_ID_HEADER = "x-amzn-requestid"
+
+#: Error codes that emulators use for an operation they do not implement.
+UNSUPPORTED_CODES = frozenset(
+    {
+        "UnknownOperationException",  # Smithy/Coral front ends for an unknown X-Amz-Target
+        "InvalidAction",  # documented common error: "The action or operation requested is invalid"
+        "NotImplemented",
+        "NotImplementedException",
+        "NotImplementedError",
+    }
+)
+#: Statuses that mean "no such operation here".
+UNSUPPORTED_STATUSES = frozenset({404, 405, 501})
+
+
+class Unsupported(Exception):
+    """The target does not implement the operation a contract needs."""
+
+    def __init__(self, operation: str, reason: str) -> None:
+        super().__init__(f"{operation} is not supported by the target: {reason}")
+        self.operation = operation
+        self.reason = reason
+
+
+class SuiteError(Exception):
+    """A mistake in the contract suite itself (for example a request that breaks the model)."""
+
+
+@dataclass
+class Exchange:
+    """One request and what came back on the wire."""
+
+    operation: str
+    request: Any = None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    deliberately_invalid: bool = False
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == lowered:
+                return value
+        return None
+
+    def json_body(self) -> tuple[Any, str | None]:
+        """The parsed body, or ``(None, why it is not JSON)``."""
+        if not self.body:
+            return None, "the body is empty"
+        try:
+            return json.loads(self.body), None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return None, f"the body is not JSON ({exc}): {self.body[:120]!r}"
+
+    def summary(self) -> str:
+        request = json.dumps(self.request, sort_keys=True)[:300] if self.request is not None else ""
+        return f"{self.operation} {request} -> HTTP {self.status} {self.body[:300]!r}"
+
+
+class ContractViolation(AssertionError):
+    """A target's answer broke a contract; lists every violation with its path."""
+
+    def __init__(
+        self, operation: str, violations: Collection[Violation], exchange: Exchange | None
+    ) -> None:
+        self.operation = operation
+        self.violations = tuple(violations)
+        self.exchange = exchange
+        lines = [f"{operation}: the target's answer breaks the contract"]
+        lines += [f"  {v}" for v in self.violations]
+        if exchange is not None:
+            lines.append(f"  exchange: {exchange.summary()}")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class ErrorResult:
+    code: str
+    message: str
+    status: int
+    exchange: Exchange
+
+
+def error_code(type_value: str) -> str:
+    """The code in an ``__type`` value: drop a ``namespace#`` prefix and a ``:uri`` suffix.
+
+    Smithy, "awsJson1_1 protocol", Operation error serialization: "If a # character
+    is present, then take only the contents after the first # character", and
+    likewise the contents before the first ``:``.
+    """
+    code = type_value.split("#", 1)[1] if "#" in type_value else type_value
+    return code.split(":", 1)[0]
+
+
+def classify_unsupported(
+    status: int | None, headers: dict[str, str], body: bytes, *, implemented: bool | None = None
+) -> str | None:
+    """Why a raw answer means "operation not implemented", or ``None`` if it does not.
+
+    ``implemented`` is what the target knows of itself: a target that implements
+    the operation never answers "unsupported" through a bare 5xx page (that is a
+    crash, and a finding).
+    """
+    if status is None or status < 300:
+        return None
+    exchange = Exchange("", status=status, headers=headers, body=body)
+    data, _ = exchange.json_body()
+    if isinstance(data, dict):
+        raw_type = data.get("__type") or exchange.header("x-amzn-errortype") or ""
+        code = error_code(str(raw_type))
+        if code in UNSUPPORTED_CODES:
+            return f"HTTP {status} {code}"
+        message = str(data.get("message") or data.get("Message") or "")
+        if status in UNSUPPORTED_STATUSES:
+            return f"HTTP {status} {code or ''} {message}".strip()
+        return None
+    if status in UNSUPPORTED_STATUSES:
+        return f"HTTP {status} with a non-JSON body"
+    if status >= 500 and implemented is not True:
+        # moto's server answers an action it lacks with Flask's HTML 500 page.
+        content_type = exchange.header("content-type") or "no content type"
+        return f"HTTP {status} with a non-JSON body ({content_type})"
+    return None
+
+
+class ContractClient:
+    """Sends ECR operations to a target and checks the answers against the model.
+
+    One instance per test; :attr:`exchanges` holds every request of the test.
+    """
+
+    def __init__(self, client: BaseClient, target: Target, *, strict: bool = False) -> None:
+        self.client = client
+        self.target = target
+        self.strict = strict
+        self.model = load_model()
+        self.exchanges: list[Exchange] = []
+        #: Unknown members seen in responses (notes, unless strict).
+        self.notes: list[str] = []
+        self._invalid = False
+        self._current: Exchange | None = None
+        events = client.meta.events
+        events.register_first("request-created.ecr", self._on_request)
+        events.register_first("before-parse.ecr", self._on_response)
+
+    def close(self) -> None:
+        events = self.client.meta.events
+        events.unregister("request-created.ecr", self._on_request)
+        events.unregister("before-parse.ecr", self._on_response)
+
+    # -- botocore event handlers ------------------------------------------------
+
+    def _on_request(self, request: Any, operation_name: str, **_: Any) -> None:
+        body = request.body
+        try:
+            payload = json.loads(body) if body else {}
+        except (TypeError, ValueError):
+            payload = body
+        exchange = Exchange(operation_name, request=payload, deliberately_invalid=self._invalid)
+        self.exchanges.append(exchange)
+        self._current = exchange
+        if self._invalid:
+            return
+        result = schema.validate(operation_name, "input", payload)
+        problems = [*result.violations, *result.unknown_members]
+        if problems:
+            details = "\n".join(f"  {v}" for v in problems)
+            raise SuiteError(
+                f"the suite's own {operation_name} request breaks the model (a bug in the "
+                f"contract, not in the target):\n{details}"
+            )
+
+    def _on_response(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
+        exchange = self._current or Exchange(operation_model.name)
+        exchange.status = int(response_dict.get("status_code") or 0)
+        exchange.headers = {str(k): str(v) for k, v in dict(response_dict["headers"]).items()}
+        body = response_dict.get("body") or b""
+        exchange.body = body if isinstance(body, bytes) else str(body).encode()
+        reason = classify_unsupported(
+            exchange.status,
+            exchange.headers,
+            exchange.body,
+            implemented=self.target.implements(operation_model.name),
+        )
+        if reason is not None:
+            raise Unsupported(operation_model.name, reason)
+
+    # -- sending ----------------------------------------------------------------
+
+    @contextmanager
+    def _mode(self, invalid: bool) -> Iterator[None]:
+        previous, self._invalid = self._invalid, invalid
+        try:
+            yield
+        finally:
+            self._invalid = previous
+
+    def _send(self, operation: str, params: dict[str, Any]) -> tuple[Exchange, Any]:
+        """Send; return the exchange and the parsed response or the ClientError."""
+        self.model.operation(operation)  # unknown operation -> UnknownOperationError
+        method = getattr(self.client, xform_name(operation))
+        self._current = None
+        try:
+            outcome: Any = method(**params)
+        except ClientError as exc:
+            outcome = exc
+        except NotImplementedError as exc:
+            # moto in-process raises this for an action it lacks.
+            raise Unsupported(operation, str(exc) or "not implemented") from None
+        exchange = self._current
+        if exchange is None or exchange.status is None:
+            raise SuiteError(f"{operation}: no response was captured on the wire")
+        return exchange, outcome
+
+    def call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """Send a valid request and check the success answer on the wire.
+
+        Returns botocore's parsed response.
+        """
+        exchange, outcome = self._send(operation, params)
+        violations = self._success_violations(operation, exchange, outcome)
+        if violations:
+            raise ContractViolation(operation, violations, exchange)
+        assert isinstance(outcome, dict)
+        return outcome
+
+    def send_invalid(self, operation: str, **params: Any) -> Exchange:
+        """Send a deliberately invalid request, unchecked; return the exchange."""
+        with self._mode(invalid=True):
+            exchange, _ = self._send(operation, params)
+        return exchange
+
+    def expect_error(
+        self, operation: str, code: str | Collection[str], /, **params: Any
+    ) -> ErrorResult:
+        """Send a valid request that must fail with ``code`` (or one of several codes)."""
+        return self._expect(operation, code, params, invalid=False)
+
+    def expect_invalid(
+        self, operation: str, code: str | Collection[str], /, **params: Any
+    ) -> ErrorResult:
+        """Send a deliberately invalid request that the server must refuse with ``code``."""
+        return self._expect(operation, code, params, invalid=True)
+
+    def _expect(
+        self, operation: str, code: str | Collection[str], params: dict[str, Any], *, invalid: bool
+    ) -> ErrorResult:
+        expected = frozenset({code} if isinstance(code, str) else code)
+        allowed = self.model.allowed_errors(operation)
+        if not expected or not expected <= allowed:
+            raise SuiteError(
+                f"{operation}: expected error(s) {sorted(expected - allowed) or '(none)'} "
+                "are neither modeled for the operation nor common AWS errors"
+            )
+        with self._mode(invalid=invalid):
+            exchange, outcome = self._send(operation, params)
+        violations, got_code, message = self._error_violations(operation, exchange, expected)
+        if violations:
+            raise ContractViolation(operation, violations, exchange)
+        assert isinstance(outcome, ClientError)
+        assert exchange.status is not None
+        return ErrorResult(got_code, message, exchange.status, exchange)
+
+    # -- checks -----------------------------------------------------------------
+
+    def _common_violations(self, exchange: Exchange) -> list[Violation]:
+        out: list[Violation] = []
+        content_type = exchange.header("content-type")
+        media_type = (content_type or "").split(";", 1)[0].strip().lower()
+        if media_type != JSON_CONTENT_TYPE:
+            out.append(
+                Violation("header Content-Type", JSON_CONTENT_TYPE, content_type, "wrong media type")
+            )
+        if not exchange.header(REQUEST_ID_HEADER):
+            out.append(
+                Violation(
+                    "header x-amzn-RequestId", "a request id", None, "no request id header"
+                )
+            )
+        return out
+
+    def _success_violations(
+        self, operation: str, exchange: Exchange, outcome: Any
+    ) -> list[Violation]:
+        if isinstance(outcome, ClientError):
+            err = outcome.response.get("Error", {})
+            return [
+                Violation(
+                    "status",
+                    "HTTP 200",
+                    f"HTTP {exchange.status} {err.get('Code')}: {err.get('Message')}",
+                    "expected success, got an error",
+                )
+            ]
+        out: list[Violation] = []
+        if exchange.status != 200:
+            out.append(Violation("status", "HTTP 200", exchange.status, "wrong status"))
+        out += self._common_violations(exchange)
+        data, why = exchange.json_body()
+        if why is not None and exchange.body == b"":
+            # botocore reads an empty body as {} too; AWS sends "{}".
+            self.notes.append(f"{operation}: empty response body read as {{}}")
+            data, why = {}, None
+        if why is not None:
+            out.append(Violation("$", "a JSON object", exchange.body[:200], why))
+            return out
+        if not isinstance(data, dict):
+            out.append(Violation("$", "a JSON object", data, "the body is not a JSON object"))
+            return out
+        result = schema.validate(operation, "output", data)
+        out += result.violations
+        if self.strict:
+            out += result.unknown_members
+        else:
+            self.notes += [f"{operation}: {v}" for v in result.unknown_members]
+        return out
+
+    def _error_violations(
+        self, operation: str, exchange: Exchange, expected: frozenset[str]
+    ) -> tuple[list[Violation], str, str]:
+        status = exchange.status or 0
+        if status < 300:
+            return (
+                [Violation("status", f"an error {sorted(expected)}", f"HTTP {status}",
+                           "expected an error, got success")],
+                "",
+                "",
+            )
+        out = self._common_violations(exchange)
+        data, why = exchange.json_body()
+        if why is not None or not isinstance(data, dict):
+            out.append(Violation("$", "a JSON error object", exchange.body[:200],
+                                 why or "the error body is not a JSON object"))
+            return out, "", ""
+        raw_type = data.get("__type")
+        code = error_code(raw_type) if isinstance(raw_type, str) else ""
+        if not isinstance(raw_type, str):
+            header = exchange.header("x-amzn-errortype")
+            out.append(Violation("$.__type", "the error code", raw_type,
+                                 "no __type member (botocore reads the code from __type)"
+                                 + (f"; X-Amzn-ErrorType header says {header!r}" if header else "")))
+        elif code not in expected:
+            out.append(Violation("$.__type", f"one of {sorted(expected)}", raw_type,
+                                 "wrong error code"))
+        if code and code not in self.model.allowed_errors(operation):
+            out.append(Violation("$.__type", "an error the model lists for the operation",
+                                 code, "error code not modeled"))
+        server_side = code in SERVER_ERRORS or code in COMMON_SERVER_ERRORS
+        if code and server_side and status < 500:
+            out.append(Violation("status", "HTTP 5xx", status, f"{code} is a server error"))
+        elif code and not server_side and status != 400:
+            out.append(Violation("status", "HTTP 400", status, f"{code} is a client error"))
+        message = data.get("message", data.get("Message"))
+        if not isinstance(message, str) or not message:
+            out.append(Violation("$.message", "a non-empty message", message, "no error message"))
+            message = ""
+        return out, code, message

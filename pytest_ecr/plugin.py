@@ -1,0 +1,214 @@
+"""pytest hooks: options, ini keys, markers, fixture registration and reporting."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+from .contract import ASPECTS, SuiteError, Unsupported
+from .fixtures import (
+    CONTRACT_KEY,
+    SETTINGS_KEY,
+    TARGET_KEY,
+    ecr_client,
+    ecr_contract,
+    ecr_settings,
+    ecr_target,
+    _ecr_contract_boto_client,
+)
+from .model import load_model
+from .report import Matrix, Outcome, Result
+from .settings import SPECS, SettingsError, resolve_settings
+
+__all__ = [
+    "_ecr_contract_boto_client",
+    "ecr_client",
+    "ecr_contract",
+    "ecr_settings",
+    "ecr_target",
+]
+
+MATRIX_KEY = pytest.StashKey[Matrix]()
+CONTRACT_MARKER = "ecr_contract"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ecr", "ECR contracts and fixtures (pytest-ecr)")
+    for spec in SPECS:
+        if spec.is_flag:
+            group.addoption(spec.flag, action="store_true", default=None, help=spec.help)
+        else:
+            group.addoption(
+                spec.flag, default=None, choices=spec.choices, help=spec.help,
+                metavar=spec.name.upper(),
+            )
+        if spec.ini:
+            parser.addini(spec.ini, help=spec.help, default=None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{CONTRACT_MARKER}(operation=None, aspect=None): tie a contract test to one ECR "
+        f"operation and one aspect ({', '.join(ASPECTS)}) for the conformance report.",
+    )
+    cli = {spec.name: config.getoption(spec.flag) for spec in SPECS}
+    ini = {spec.name: config.getini(spec.ini) for spec in SPECS if spec.ini}
+    try:
+        config.stash[SETTINGS_KEY] = resolve_settings(cli, ini)
+    except SettingsError as exc:
+        raise pytest.UsageError(f"pytest-ecr: {exc}") from None
+    config.stash[MATRIX_KEY] = Matrix()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    settings = config.stash[SETTINGS_KEY]
+    src = settings.sources
+    endpoint = settings.endpoint_url or ("started for the run" if settings.target == "moto-server"
+                                         else "in-process" if settings.target == "moto" else "AWS")
+    return (
+        f"ecr: target={settings.target} ({src['target']}), endpoint={endpoint}, "
+        f"region={settings.region}, strict={settings.strict}"
+    )
+
+
+def _contract_of(item: pytest.Item) -> tuple[str | None, str | None]:
+    operation = aspect = None
+    for marker in item.iter_markers(CONTRACT_MARKER):
+        args = list(marker.args)
+        op = marker.kwargs.get("operation", args[0] if args else None)
+        asp = marker.kwargs.get("aspect", args[1] if len(args) > 1 else None)
+        operation = operation or op
+        aspect = aspect or asp
+    return operation, aspect
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    model = load_model()
+    problems = []
+    for item in items:
+        operation, aspect = _contract_of(item)
+        if operation is None and aspect is None:
+            continue
+        if operation not in model.operation_names:
+            problems.append(f"{item.nodeid}: {CONTRACT_MARKER} operation {operation!r} is not "
+                            f"an operation of the installed botocore ECR model")
+        if aspect not in ASPECTS:
+            problems.append(f"{item.nodeid}: {CONTRACT_MARKER} aspect {aspect!r} is not one of "
+                            f"{', '.join(ASPECTS)}")
+    if problems:
+        raise pytest.UsageError("pytest-ecr: " + "\n".join(problems))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    excinfo = call.excinfo
+    if excinfo is not None and isinstance(excinfo.value, Unsupported):
+        # A distinct outcome: shown as UNSUPPORTED, counted apart from passes and failures.
+        report.outcome = "skipped"
+        path, lineno, _ = item.reportinfo()
+        report.longrepr = (str(path), (lineno or 0) + 1, f"unsupported: {excinfo.value.reason}")
+        report.ecr_unsupported = True  # type: ignore[attr-defined]
+    operation, aspect = _contract_of(item)
+    if operation is None or aspect is None:
+        return report
+    contract = item.stash.get(CONTRACT_KEY, None)
+    if contract is not None and report.when == "call":
+        report.ecr_notes = list(contract.notes)  # type: ignore[attr-defined]
+    outcome = _outcome(report, excinfo)
+    if outcome is not None:
+        report.ecr_result = {  # type: ignore[attr-defined]
+            "operation": operation,
+            "aspect": aspect,
+            "outcome": outcome,
+            "reason": _reason(report),
+        }
+    return report
+
+
+def _outcome(report: pytest.TestReport, excinfo: Any) -> Outcome | None:
+    if getattr(report, "ecr_unsupported", False):
+        return "unsupported"
+    if report.when == "call":
+        if report.passed:
+            return "pass"
+        if report.skipped:
+            return "skipped"
+        if excinfo is not None and isinstance(excinfo.value, SuiteError):
+            return "error"
+        return "fail"
+    # Setup or teardown: only what keeps the call from meaning anything.
+    if report.failed:
+        return "error"
+    if report.when == "setup" and report.skipped:
+        return "skipped"
+    return None
+
+
+def _reason(report: pytest.TestReport) -> str:
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2])
+    if report.failed:
+        return report.longreprtext.strip().splitlines()[-1][:300] if report.longreprtext else ""
+    return ""
+
+
+def pytest_report_teststatus(
+    report: pytest.TestReport, config: pytest.Config
+) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+    if getattr(report, "ecr_unsupported", False):
+        return "unsupported", "U", ("UNSUPPORTED", {"yellow": True})
+    return None
+
+
+class _Collector:
+    """Turns the reports of a run into the conformance matrix (controller side)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        result = getattr(report, "ecr_result", None)
+        if not result:
+            return
+        matrix = self.config.stash[MATRIX_KEY]
+        # One result per test: a teardown error overrides a pass, nothing else.
+        if report.when == "teardown" and any(r.nodeid == report.nodeid for r in matrix.results):
+            matrix.results = [r for r in matrix.results if r.nodeid != report.nodeid]
+        matrix.add(Result(report.nodeid, result["operation"], result["aspect"],
+                          result["outcome"], result["reason"]))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.pluginmanager.register(_Collector(session.config), "ecr-collector")
+
+
+def pytest_terminal_summary(
+    terminalreporter: Any, exitstatus: int, config: pytest.Config
+) -> None:
+    matrix = config.stash.get(MATRIX_KEY, None)
+    if matrix is None or not matrix.results:
+        return
+    settings = config.stash[SETTINGS_KEY]
+    terminalreporter.section("ECR conformance")
+    for line in matrix.render_terminal(title=f"target: {settings.target}"):
+        terminalreporter.write_line(line)
+    notes = sorted({n for r in terminalreporter.stats.get("passed", [])
+                    for n in getattr(r, "ecr_notes", [])})
+    if notes:
+        terminalreporter.write_line(f"notes ({len(notes)}): members the model does not know")
+        for note in notes[:20]:
+            terminalreporter.write_line(f"  {note}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    target = config.stash.get(TARGET_KEY, None)
+    if target is not None:
+        target.stop()

@@ -1,0 +1,463 @@
+"""botocore shapes -> JSON Schema (draft 2020-12), as the shapes look on the wire.
+
+The schemas describe the JSON that crosses the wire in the AWS JSON 1.1
+protocol, not the Python values boto3 takes or returns: timestamps are epoch
+seconds as JSON numbers, blobs are base64 strings.
+
+Patterns: botocore's patterns are written for Java, where AWS checks a value
+with ``Pattern.matches()`` (the whole value must match). JSON Schema's
+``pattern`` is an unanchored search, so every pattern is translated to Python's
+``re`` dialect (the one jsonschema and hypothesis use) and wrapped as
+``\\A(?:...)\\Z``. A pattern that cannot be translated is left out of the schema
+and reported once, by shape name, as an :class:`EcrModelWarning`.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import jsonschema
+from botocore.model import Shape
+
+from .model import children, load_model
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+Direction = Literal["input", "output"]
+JsonSchema = dict[str, Any]
+
+#: Base64 as botocore's JSON serializer writes it (standard alphabet, padded).
+BASE64_PATTERN = r"\A(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z"
+
+
+class EcrModelWarning(UserWarning):
+    """Something in the installed model that pytest-ecr cannot express."""
+
+
+class PatternTranslationError(ValueError):
+    """A Java pattern that has no faithful Python equivalent."""
+
+    def __init__(self, pattern: str, reason: str) -> None:
+        super().__init__(f"cannot translate pattern {pattern!r}: {reason}")
+        self.pattern = pattern
+        self.reason = reason
+
+
+# Java's predefined classes are ASCII-only unless UNICODE_CHARACTER_CLASS is set
+# (java.util.regex.Pattern documentation, "Predefined character classes"); Python's
+# are Unicode-aware for str patterns, so they are spelled out.
+_JAVA_CLASSES_IN_SET = {
+    "w": "A-Za-z0-9_",
+    "d": "0-9",
+    "s": " \\t\\n\\x0B\\f\\r",
+}
+_JAVA_CLASSES = {
+    "w": "[A-Za-z0-9_]",
+    "W": "[^A-Za-z0-9_]",
+    "d": "[0-9]",
+    "D": "[^0-9]",
+    "s": "[ \\t\\n\\x0B\\f\\r]",
+    "S": "[^ \\t\\n\\x0B\\f\\r]",
+}
+# Escapes both dialects read the same way.
+_SHARED_ESCAPES = set("tnrfbBae0123456789xu\\.^$|?*+()[]{}-/")
+
+
+def translate_pattern(pattern: str) -> str:
+    """Translate a botocore (Java) pattern into an anchored Python full-match pattern.
+
+    >>> translate_pattern("[0-9]{12}")
+    '\\\\A(?:[0-9]{12})\\\\Z'
+    """
+    out: list[str] = []
+    in_set = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            if i + 1 >= len(pattern):
+                raise PatternTranslationError(pattern, "trailing backslash")
+            nxt = pattern[i + 1]
+            if nxt in _JAVA_CLASSES:
+                if in_set:
+                    if nxt not in _JAVA_CLASSES_IN_SET:
+                        raise PatternTranslationError(pattern, f"negated class \\{nxt} in a set")
+                    out.append(_JAVA_CLASSES_IN_SET[nxt])
+                else:
+                    out.append(_JAVA_CLASSES[nxt])
+            elif nxt == "/":
+                out.append("/")
+            elif nxt in _SHARED_ESCAPES:
+                out.append(ch + nxt)
+            elif nxt in "pPQEGZzkR":
+                raise PatternTranslationError(pattern, f"Java-only construct \\{nxt}")
+            else:
+                # An escaped punctuation character is a literal in both dialects.
+                if nxt.isalnum():
+                    raise PatternTranslationError(pattern, f"unknown escape \\{nxt}")
+                out.append(re.escape(nxt))
+            i += 2
+            continue
+        if in_set:
+            if ch == "[":
+                raise PatternTranslationError(pattern, "nested character class")
+            if ch == "&" and pattern.startswith("&&", i):
+                raise PatternTranslationError(pattern, "character class intersection (&&)")
+            if ch == "]":
+                in_set = False
+            elif ch == "-" and out and out[-1] == "-":
+                raise PatternTranslationError(pattern, "ambiguous '--' in a character class")
+        elif ch == "[":
+            in_set = True
+            out.append(ch)
+            # A ']' right after '[' or '[^' is a literal in Python but closes the set in Java.
+            if pattern.startswith("^", i + 1):
+                out.append("^")
+                i += 1
+            if pattern.startswith("]", i + 1):
+                raise PatternTranslationError(pattern, "']' first in a character class")
+            i += 1
+            continue
+        out.append(ch)
+        i += 1
+    if in_set:
+        raise PatternTranslationError(pattern, "unterminated character class")
+    body = "".join(out)
+    translated = f"\\A(?:{body})\\Z"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            re.compile(translated)
+    except (re.error, FutureWarning) as exc:
+        raise PatternTranslationError(pattern, str(exc)) from exc
+    return translated
+
+
+@functools.cache
+def _warn_untranslatable(shape_name: str, pattern: str, reason: str) -> None:
+    warnings.warn(
+        f"ECR model shape {shape_name}: pattern {pattern!r} is left out of its schema "
+        f"({reason})",
+        EcrModelWarning,
+        stacklevel=3,
+    )
+
+
+def _ref(shape: Shape) -> JsonSchema:
+    return {"$ref": f"#/$defs/{shape.name}"}
+
+
+def _schema_structure(shape: Shape) -> JsonSchema:
+    schema: JsonSchema = {
+        "type": "object",
+        "properties": {name: _ref(member) for name, member in shape.members.items()},
+        # Unknown members are a note, not a failure (AWS adds members before botocore
+        # knows them); see :func:`validate`, which tells them apart.
+        "additionalProperties": False,
+    }
+    required = shape.metadata.get("required")
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def _schema_list(shape: Shape) -> JsonSchema:
+    schema: JsonSchema = {"type": "array", "items": _ref(shape.member)}
+    if "min" in shape.metadata:
+        schema["minItems"] = shape.metadata["min"]
+    if "max" in shape.metadata:
+        schema["maxItems"] = shape.metadata["max"]
+    return schema
+
+
+def _schema_map(shape: Shape) -> JsonSchema:
+    schema: JsonSchema = {
+        "type": "object",
+        "propertyNames": _ref(shape.key),
+        "additionalProperties": _ref(shape.value),
+    }
+    if "min" in shape.metadata:
+        schema["minProperties"] = shape.metadata["min"]
+    if "max" in shape.metadata:
+        schema["maxProperties"] = shape.metadata["max"]
+    return schema
+
+
+def _schema_string(shape: Shape) -> JsonSchema:
+    # Smithy measures string length in Unicode code points, as JSON Schema does.
+    schema: JsonSchema = {"type": "string"}
+    meta = shape.metadata
+    if "min" in meta:
+        schema["minLength"] = meta["min"]
+    if "max" in meta:
+        schema["maxLength"] = meta["max"]
+    if "enum" in meta:
+        schema["enum"] = list(meta["enum"])
+    if "pattern" in meta:
+        try:
+            schema["pattern"] = translate_pattern(meta["pattern"])
+        except PatternTranslationError as exc:
+            _warn_untranslatable(shape.name, meta["pattern"], exc.reason)
+            schema["$comment"] = f"pattern {meta['pattern']!r} not translatable: {exc.reason}"
+    return schema
+
+
+def _schema_integer(shape: Shape) -> JsonSchema:
+    schema: JsonSchema = {"type": "integer"}
+    if "min" in shape.metadata:
+        schema["minimum"] = shape.metadata["min"]
+    if "max" in shape.metadata:
+        schema["maximum"] = shape.metadata["max"]
+    return schema
+
+
+def _schema_float(shape: Shape) -> JsonSchema:
+    schema: JsonSchema = {"type": "number"}
+    if "min" in shape.metadata:
+        schema["minimum"] = shape.metadata["min"]
+    if "max" in shape.metadata:
+        schema["maximum"] = shape.metadata["max"]
+    return schema
+
+
+def _schema_boolean(shape: Shape) -> JsonSchema:
+    return {"type": "boolean"}
+
+
+def _schema_timestamp(shape: Shape) -> JsonSchema:
+    # The JSON protocols send timestamps as epoch seconds, a JSON number
+    # (Smithy, "awsJson1_1 protocol", timestampFormat default epoch-seconds).
+    return {"type": "number", "description": "epoch seconds"}
+
+
+def _schema_blob(shape: Shape) -> JsonSchema:
+    # Blobs are base64 strings on the wire. The model's min/max count decoded bytes,
+    # which a string schema cannot state exactly, so they are left out.
+    return {"type": "string", "contentEncoding": "base64", "pattern": BASE64_PATTERN}
+
+
+_BUILDERS: dict[str, Callable[[Shape], JsonSchema]] = {
+    "structure": _schema_structure,
+    "list": _schema_list,
+    "map": _schema_map,
+    "string": _schema_string,
+    "integer": _schema_integer,
+    "long": _schema_integer,
+    "float": _schema_float,
+    "double": _schema_float,
+    "boolean": _schema_boolean,
+    "timestamp": _schema_timestamp,
+    "blob": _schema_blob,
+}
+
+#: The botocore type names this module can turn into a schema.
+SUPPORTED_TYPES: frozenset[str] = frozenset(_BUILDERS)
+
+
+class UnsupportedShapeType(TypeError):
+    def __init__(self, shape: Shape) -> None:
+        super().__init__(f"shape {shape.name} has type {shape.type_name!r}, which has no schema")
+        self.shape_name = shape.name
+        self.type_name = shape.type_name
+
+
+def shape_schema(shape: Shape) -> JsonSchema:
+    """The schema of one shape, referring to others as ``#/$defs/<name>``."""
+    builder = _BUILDERS.get(shape.type_name)
+    if builder is None:
+        raise UnsupportedShapeType(shape)
+    schema = builder(shape)
+    schema["title"] = shape.name
+    return schema
+
+
+def _reachable(shape: Shape) -> dict[str, Shape]:
+    seen: dict[str, Shape] = {}
+    stack = [shape]
+    while stack:
+        current = stack.pop()
+        if current.name in seen:
+            continue
+        seen[current.name] = current
+        stack.extend(children(current))
+    return seen
+
+
+def build_schema(shape: Shape) -> JsonSchema:
+    """A self-contained draft 2020-12 schema for ``shape`` and every shape it reaches."""
+    return {
+        "$schema": DRAFT,
+        "$ref": f"#/$defs/{shape.name}",
+        "$defs": {name: shape_schema(s) for name, s in sorted(_reachable(shape).items())},
+    }
+
+
+@functools.cache
+def _model_schema(shape_name: str) -> JsonSchema:
+    return build_schema(load_model().shape(shape_name))
+
+
+def schema_for_shape(shape_name: str) -> JsonSchema:
+    """The schema of a shape of the installed model (a fresh copy)."""
+    return copy.deepcopy(_model_schema(shape_name))
+
+
+_EMPTY_OBJECT: JsonSchema = {"$schema": DRAFT, "type": "object", "additionalProperties": False}
+
+
+def operation_shape_name(operation: str, direction: Direction) -> str | None:
+    model = load_model()
+    shape = model.input_shape(operation) if direction == "input" else model.output_shape(operation)
+    return None if shape is None else shape.name
+
+
+def operation_schema(operation: str, direction: Direction) -> JsonSchema:
+    """The schema of an operation's request (``input``) or response (``output``) body."""
+    name = operation_shape_name(operation, direction)
+    return dict(_EMPTY_OBJECT) if name is None else schema_for_shape(name)
+
+
+# -- validation --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a JSON value breaks a schema."""
+
+    path: str
+    expected: str
+    actual: Any
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} (expected {self.expected}, got {self.actual!r})"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    violations: tuple[Violation, ...]
+    #: Members the model does not know. Notes, unless the run is strict.
+    unknown_members: tuple[Violation, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def format_path(parts: Iterable[str | int]) -> str:
+    """``['repositories', 0, 'name']`` -> ``$.repositories[0].name``."""
+    out = "$"
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            out += f".{part}"
+        else:
+            out += f"[{part!r}]"
+    return out
+
+
+@functools.cache
+def _validator(shape_name: str | None) -> jsonschema.Draft202012Validator:
+    schema = _EMPTY_OBJECT if shape_name is None else _model_schema(shape_name)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validator_for(operation: str, direction: Direction) -> jsonschema.Draft202012Validator:
+    """The compiled validator of an operation's input or output (cached per shape)."""
+    return _validator(operation_shape_name(operation, direction))
+
+
+def _describe(error: jsonschema.ValidationError) -> Iterable[tuple[bool, Violation]]:
+    """Turn one jsonschema error into (is_unknown_member, violation) pairs."""
+    path = list(error.absolute_path)
+    kind = error.validator
+    expected = error.validator_value
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {})
+        for key in sorted(k for k in error.instance if k not in known):
+            yield True, Violation(
+                format_path([*path, key]),
+                "no such member in the model",
+                error.instance[key],
+                f"member {key!r} is not in the model",
+            )
+        return
+    if kind == "required" and isinstance(error.instance, dict):
+        for key in expected:
+            if key not in error.instance:
+                yield False, Violation(
+                    format_path([*path, key]), "a required member", "<missing>",
+                    f"required member {key!r} is missing",
+                )
+        return
+    if kind == "propertyNames":
+        yield False, Violation(format_path(path), "valid map keys", error.instance, error.message)
+        return
+    if kind == "type":
+        exp = f"JSON {expected}"
+    elif kind == "enum":
+        exp = f"one of {expected!r}"
+    elif kind == "pattern":
+        exp = f"a full match of {expected!r}"
+    else:
+        exp = f"{kind} {expected!r}"
+    actual = error.instance
+    if isinstance(actual, (str, list, dict)) and kind in _SIZE_KINDS:
+        actual = f"length {len(actual)}: {_short(actual)}"
+    yield False, Violation(format_path(path), exp, actual, _MESSAGES.get(kind, error.message))
+
+
+_SIZE_KINDS = frozenset(
+    {"maxLength", "minLength", "maxItems", "minItems", "minProperties", "maxProperties"}
+)
+_MESSAGES = {
+    "type": "wrong JSON type",
+    "enum": "not a value the model allows",
+    "pattern": "does not match the model's pattern",
+    "maxLength": "too long",
+    "minLength": "too short",
+    "maxItems": "too many items",
+    "minItems": "too few items",
+    "maxProperties": "too many entries",
+    "minProperties": "too few entries",
+    "minimum": "below the model's minimum",
+    "maximum": "above the model's maximum",
+}
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def validate(operation: str, direction: Direction, instance: Any) -> ValidationResult:
+    """Validate a wire body of ``operation``; every violation is listed with its path."""
+    return validate_with(validator_for(operation, direction), instance)
+
+
+def validate_with(
+    validator: jsonschema.Draft202012Validator, instance: Any
+) -> ValidationResult:
+    """Validate ``instance``, telling members the model does not know apart from violations."""
+    violations: list[Violation] = []
+    unknown: list[Violation] = []
+    for error in validator.iter_errors(instance):
+        for is_unknown, violation in _describe(error):
+            (unknown if is_unknown else violations).append(violation)
+    violations.sort(key=lambda v: v.path)
+    unknown.sort(key=lambda v: v.path)
+    return ValidationResult(tuple(violations), tuple(unknown))
+
+
+def all_schemas() -> Mapping[str, Mapping[Direction, JsonSchema]]:
+    """Input and output schemas of every operation in the installed model."""
+    return {
+        op: {"input": operation_schema(op, "input"), "output": operation_schema(op, "output")}
+        for op in load_model().operation_names
+    }

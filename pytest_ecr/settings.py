@@ -1,0 +1,255 @@
+"""Every ``--ecr-*`` setting, resolved in one place.
+
+Precedence, written once: command line, then marker (where a setting has one),
+then environment, then ini file, then the default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar, cast, get_args
+from urllib.parse import urlsplit
+
+TargetName = Literal["moto", "moto-server", "url", "aws"]
+TARGETS: tuple[str, ...] = get_args(TargetName)
+DEFAULT_REGION = "us-east-1"
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """A bad setting value; the message names the option and what was wrong."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"{option}: {message}")
+        self.option = option
+
+
+@dataclass(frozen=True)
+class Resolved(Generic[T]):
+    value: T
+    #: Where the value came from: "--ecr-target", "marker", "env AWS_REGION", "ini ecr_target", "default".
+    source: str
+
+
+def resolve(
+    *,
+    cli: tuple[str, Any] | None = None,
+    marker: Any = None,
+    env: tuple[str, str | None] | None = None,
+    ini: tuple[str, Any] | None = None,
+    default: Any,
+) -> Resolved[Any]:
+    """The first value given, in the order command line, marker, env, ini, default.
+
+    ``cli``, ``env`` and ``ini`` are ``(name, value)`` pairs; a value of ``None``
+    or ``""`` counts as not given.
+    """
+    if cli is not None and cli[1] not in (None, ""):
+        return Resolved(cli[1], cli[0])
+    if marker not in (None, ""):
+        return Resolved(marker, "marker")
+    if env is not None and env[1] not in (None, ""):
+        return Resolved(env[1], f"env {env[0]}")
+    if ini is not None and ini[1] not in (None, "", []):
+        return Resolved(ini[1], f"ini {ini[0]}")
+    return Resolved(default, "default")
+
+
+_REGION = re.compile(r"[0-9a-z-]{2,25}")  # the model's Region shape pattern
+
+
+def parse_bool(option: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(option, f"{value!r} is not a boolean (use true or false)")
+
+
+def parse_target(option: str, value: Any) -> TargetName:
+    if value not in TARGETS:
+        raise SettingsError(option, f"unknown target {value!r} (choose from {', '.join(TARGETS)})")
+    return cast(TargetName, value)
+
+
+def parse_endpoint_url(option: str, value: Any) -> str:
+    text = str(value).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            option, f"{text!r} is not an endpoint URL (expected http://HOST:PORT or https://HOST)"
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise SettingsError(option, f"{text!r} has an invalid port") from None
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SettingsError(option, f"{text!r} must not have a path, query or fragment")
+    return text.rstrip("/")
+
+
+def parse_region(option: str, value: Any) -> str:
+    text = str(value).strip()
+    if not _REGION.fullmatch(text):
+        raise SettingsError(option, f"{text!r} is not a region name (for example us-east-1)")
+    return text
+
+
+def parse_positive_int(option: str, value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise SettingsError(option, f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise SettingsError(option, f"{number} must be at least 1")
+    return number
+
+
+def parse_positive_float(option: str, value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(option, f"{value!r} is not a number of seconds") from None
+    if not number > 0:
+        raise SettingsError(option, f"{number} must be more than 0 seconds")
+    return number
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One setting: its flag, ini key, environment variable, default and parser."""
+
+    name: str
+    flag: str
+    ini: str | None
+    env: str | None
+    default: Any
+    parse: Callable[[str, Any], Any]
+    help: str
+    choices: tuple[str, ...] | None = None
+    is_flag: bool = False
+    extra_env: tuple[str, ...] = ()
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec(
+        "target", "--ecr-target", "ecr_target", "PYTEST_ECR_TARGET", "moto", parse_target,
+        "Where ECR requests go: moto (in-process, the default), moto-server (a local moto "
+        "server started for the run), url (any endpoint, see --ecr-endpoint-url) or aws "
+        "(real AWS; needs --ecr-allow-aws). An endpoint URL alone selects url.",
+        choices=TARGETS,
+    ),
+    Spec(
+        "endpoint_url", "--ecr-endpoint-url", "ecr_endpoint_url", "AWS_ENDPOINT_URL_ECR", None,
+        parse_endpoint_url,
+        "The ECR endpoint of the url target, for example http://127.0.0.1:4566.",
+    ),
+    Spec(
+        "region", "--ecr-region", "ecr_region", "AWS_REGION", DEFAULT_REGION, parse_region,
+        "The AWS region to sign requests for (default: AWS_REGION, AWS_DEFAULT_REGION, "
+        "then us-east-1).",
+        extra_env=("AWS_DEFAULT_REGION",),
+    ),
+    Spec(
+        "strict", "--ecr-strict", "ecr_strict", "PYTEST_ECR_STRICT", False, parse_bool,
+        "Fail a contract when a response has members the model does not know (by default "
+        "they are reported as notes, since AWS adds members before botocore knows them).",
+        is_flag=True,
+    ),
+    Spec(
+        "allow_aws", "--ecr-allow-aws", None, "PYTEST_ECR_ALLOW_AWS", False, parse_bool,
+        "Allow the aws target to create and delete resources in the AWS account of the "
+        "current credentials. Deliberately not an ini key.",
+        is_flag=True,
+    ),
+    Spec(
+        "max_attempts", "--ecr-max-attempts", "ecr_max_attempts", None, 3, parse_positive_int,
+        "Total attempts per request, first try included, with botocore's standard retry "
+        "mode (default 3).",
+    ),
+    Spec(
+        "connect_timeout", "--ecr-connect-timeout", "ecr_connect_timeout", None, 5.0,
+        parse_positive_float, "Seconds to wait for a connection to the target (default 5).",
+    ),
+    Spec(
+        "read_timeout", "--ecr-read-timeout", "ecr_read_timeout", None, 30.0,
+        parse_positive_float, "Seconds to wait for a response from the target (default 30).",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class EcrSettings:
+    target: TargetName = "moto"
+    endpoint_url: str | None = None
+    region: str = DEFAULT_REGION
+    strict: bool = False
+    allow_aws: bool = False
+    max_attempts: int = 3
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+def resolve_settings(
+    cli: Mapping[str, Any],
+    ini: Mapping[str, Any],
+    environ: Mapping[str, str] | None = None,
+) -> EcrSettings:
+    """Resolve and check every setting. ``cli`` and ``ini`` are keyed by setting name."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for spec in SPECS:
+        env_pair: tuple[str, str | None] | None = None
+        for env_name in (spec.env, *spec.extra_env):
+            if env_name and environ.get(env_name):
+                env_pair = (env_name, environ[env_name])
+                break
+        resolved = resolve(
+            cli=(spec.flag, cli.get(spec.name)),
+            env=env_pair,
+            ini=(spec.ini, ini.get(spec.name)) if spec.ini else None,
+            default=spec.default,
+        )
+        option = spec.flag if resolved.source in (spec.flag, "default") else resolved.source
+        if resolved.source != "default":
+            values[spec.name] = spec.parse(option, resolved.value)
+        else:
+            values[spec.name] = resolved.value
+        sources[spec.name] = resolved.source
+
+    endpoint_source = sources["endpoint_url"]
+    if sources["target"] == "default" and values["endpoint_url"] is not None:
+        values["target"] = "url"
+        sources["target"] = f"implied by {endpoint_source}"
+    if values["target"] == "url" and values["endpoint_url"] is None:
+        raise SettingsError(
+            "--ecr-endpoint-url",
+            "the url target needs an endpoint (--ecr-endpoint-url, ini ecr_endpoint_url "
+            "or AWS_ENDPOINT_URL_ECR)",
+        )
+    if values["target"] != "url" and values["endpoint_url"] is not None:
+        if endpoint_source.startswith("env "):
+            values["endpoint_url"] = None  # an environment-wide endpoint, not meant for us
+            sources["endpoint_url"] = "default"
+        else:
+            raise SettingsError(
+                endpoint_source,
+                f"an endpoint URL is only used by the url target, not {values['target']!r} "
+                "(drop --ecr-target or set it to url)",
+            )
+    if values["target"] == "aws" and not values["allow_aws"]:
+        raise SettingsError(
+            "--ecr-target",
+            "the aws target creates and deletes resources in a real AWS account; "
+            "pass --ecr-allow-aws (or set PYTEST_ECR_ALLOW_AWS=1) to allow it",
+        )
+    return EcrSettings(**values, sources=sources)

@@ -1,0 +1,219 @@
+"""Where ECR requests go: in-process moto, a moto server, any endpoint, or real AWS.
+
+This is the one module that imports moto; moto is an optional extra and is
+imported only when a moto target starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from abc import ABC, abstractmethod
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+from botocore import xform_name
+from botocore.client import BaseClient
+from botocore.config import Config
+
+from .settings import EcrSettings
+
+#: Static credentials for emulators, so that no credential lookup (environment,
+#: instance metadata, STS) ever runs or gets recorded against one.
+FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+_MOTO_MISSING = (
+    "the {target} target needs moto with its server: pip install 'pytest-ecr[moto]'"
+)
+
+
+class TargetUnavailable(RuntimeError):
+    """A target that cannot be started or reached; the message says why and which option."""
+
+
+class Target(ABC):
+    """A place that answers ECR requests."""
+
+    name: str
+
+    def __init__(self, settings: EcrSettings) -> None:
+        self.settings = settings
+        self.region = settings.region
+        self._started = False
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return None
+
+    def start(self) -> None:
+        if not self._started:
+            self._start()
+            self._started = True
+
+    def stop(self) -> None:
+        if self._started:
+            self._started = False
+            self._stop()
+
+    @abstractmethod
+    def _start(self) -> None: ...
+
+    def _stop(self) -> None:
+        return None
+
+    def credentials(self) -> dict[str, str]:
+        return dict(FAKE_CREDENTIALS)
+
+    def implements(self, operation: str) -> bool | None:
+        """Whether the target implements ``operation``; ``None`` when it cannot tell."""
+        return None
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.endpoint_url or 'in-process'}, {self.region})"
+
+    def client(self, *, parameter_validation: bool = True, **config: Any) -> BaseClient:
+        """A boto3 ECR client for this target."""
+        kwargs: dict[str, Any] = dict(self.credentials())
+        endpoint = self.endpoint_url
+        if endpoint:
+            kwargs["endpoint_url"] = endpoint
+        settings = self.settings
+        cfg = Config(
+            region_name=self.region,
+            retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            parameter_validation=parameter_validation,
+            # Only our own endpoint counts: AWS_ENDPOINT_URL* in the environment must not
+            # send moto's or AWS's requests elsewhere.
+            ignore_configured_endpoint_urls=True,
+            **config,
+        )
+        session = boto3.session.Session()
+        return session.client("ecr", config=cfg, **kwargs)
+
+
+def _moto_implements(operation: str) -> bool:
+    from moto.ecr.responses import ECRResponse
+
+    return callable(getattr(ECRResponse, xform_name(operation), None))
+
+
+class MotoTarget(Target):
+    """moto's ``mock_aws`` in this process: no server, no network."""
+
+    name = "moto"
+
+    def __init__(self, settings: EcrSettings) -> None:
+        super().__init__(settings)
+        self._mock: Any = None
+
+    def _start(self) -> None:
+        try:
+            import moto
+        except ImportError:
+            raise TargetUnavailable(_MOTO_MISSING.format(target=self.name)) from None
+        self._mock = moto.mock_aws()
+        self._mock.start()
+
+    def _stop(self) -> None:
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+
+    def implements(self, operation: str) -> bool | None:
+        return _moto_implements(operation)
+
+
+class MotoServerTarget(Target):
+    """A moto server on 127.0.0.1 with a port the OS chooses, for the run."""
+
+    name = "moto-server"
+
+    def __init__(self, settings: EcrSettings) -> None:
+        super().__init__(settings)
+        self._server: Any = None
+        self._url: str | None = None
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return self._url
+
+    def _start(self) -> None:
+        try:
+            from moto.server import ThreadedMotoServer
+        except ImportError:
+            raise TargetUnavailable(_MOTO_MISSING.format(target=self.name)) from None
+        # Werkzeug logs a line per request and Flask a traceback per unimplemented
+        # action; both would flood the run's output.
+        for logger_name in ("werkzeug", "moto.moto_server.werkzeug_app", "flask.app"):
+            logging.getLogger(logger_name).setLevel(logging.CRITICAL)
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self._url = f"http://{host}:{port}"
+
+    def _stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def implements(self, operation: str) -> bool | None:
+        return _moto_implements(operation)
+
+
+class UrlTarget(Target):
+    """Any running ECR-compatible endpoint (LocalStack, ministack, ...)."""
+
+    name = "url"
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return self.settings.endpoint_url
+
+    def _start(self) -> None:
+        url = self.settings.endpoint_url
+        assert url is not None  # resolve_settings guarantees it
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            with socket.create_connection((host, port), timeout=self.settings.connect_timeout):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            raise TargetUnavailable(
+                f"--ecr-endpoint-url: cannot reach {url} ({reason}); is the emulator running?"
+            ) from None
+
+
+class AwsTarget(Target):
+    """Real AWS with the standard credential chain (opt-in)."""
+
+    name = "aws"
+
+    def _start(self) -> None:
+        if boto3.session.Session().get_credentials() is None:
+            raise TargetUnavailable(
+                "--ecr-target=aws: no AWS credentials found in the standard chain "
+                "(environment, shared files, SSO, instance metadata)"
+            )
+
+    def credentials(self) -> dict[str, str]:
+        return {}
+
+    def describe(self) -> str:
+        return f"aws (real AWS, {self.region})"
+
+
+_TARGETS: dict[str, type[Target]] = {
+    "moto": MotoTarget,
+    "moto-server": MotoServerTarget,
+    "url": UrlTarget,
+    "aws": AwsTarget,
+}
+
+
+def make_target(settings: EcrSettings) -> Target:
+    return _TARGETS[settings.target](settings)
