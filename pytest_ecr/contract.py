@@ -116,6 +116,17 @@ class ContractViolation(AssertionError):
 
 
 @dataclass(frozen=True)
+class _Unparsable:
+    """botocore received an answer but could not parse it."""
+
+    error: Exception
+
+
+def _short(body: bytes, limit: int = 200) -> bytes:
+    return body if len(body) <= limit else body[:limit] + b"..."
+
+
+@dataclass(frozen=True)
 class ErrorResult:
     code: str
     message: str
@@ -249,6 +260,20 @@ class ContractClient:
         except NotImplementedError as exc:
             # moto in-process raises this for an action it lacks.
             raise Unsupported(operation, str(exc) or "not implemented") from None
+        except (Unsupported, SuiteError):
+            raise
+        except Exception as exc:
+            if self._current is None:
+                raise SuiteError(
+                    f"{operation}: botocore could not build the request: {exc!r}"
+                ) from exc
+            if self._current.status is None:
+                raise ContractViolation(
+                    operation,
+                    [Violation("response", "an HTTP answer", None, f"no answer: {exc}")],
+                    self._current,
+                ) from exc
+            outcome = _Unparsable(exc)
         exchange = self._current
         if exchange is None or exchange.status is None:
             raise SuiteError(f"{operation}: no response was captured on the wire")
@@ -299,7 +324,6 @@ class ContractClient:
         violations, got_code, message = self._error_violations(operation, exchange, expected)
         if violations:
             raise ContractViolation(operation, violations, exchange)
-        assert isinstance(outcome, ClientError)
         assert exchange.status is not None
         return ErrorResult(got_code, message, exchange.status, exchange)
 
@@ -344,7 +368,7 @@ class ContractClient:
             self.notes.append(f"{operation}: empty response body read as {{}}")
             data, why = {}, None
         if why is not None:
-            out.append(Violation("$", "a JSON object", exchange.body[:200], why))
+            out.append(Violation("$", "a JSON object", _short(exchange.body), why))
             return out
         if not isinstance(data, dict):
             out.append(Violation("$", "a JSON object", data, "the body is not a JSON object"))
@@ -355,6 +379,9 @@ class ContractClient:
             out += result.unknown_members
         else:
             self.notes += [f"{operation}: {v}" for v in result.unknown_members]
+        if isinstance(outcome, _Unparsable) and not out:
+            out.append(Violation("$", "a body botocore can parse", _short(exchange.body),
+                                 f"botocore could not parse it: {outcome.error}"))
         return out
 
     def _error_violations(
@@ -371,7 +398,7 @@ class ContractClient:
         out = self._common_violations(exchange)
         data, why = exchange.json_body()
         if why is not None or not isinstance(data, dict):
-            out.append(Violation("$", "a JSON error object", exchange.body[:200],
+            out.append(Violation("$", "a JSON error object", _short(exchange.body),
                                  why or "the error body is not a JSON object"))
             return out, "", ""
         raw_type = data.get("__type")

@@ -90,8 +90,8 @@ def parse_endpoint_url(option: str, value: Any) -> str:
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
         raise SettingsError(option, f"{text!r} has an invalid port") from None
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise SettingsError(option, f"{text!r} must not have a path, query or fragment")
+    if parts.query or parts.fragment:
+        raise SettingsError(option, f"{text!r} must not have a query or fragment")
     return text.rstrip("/")
 
 

@@ -1,0 +1,78 @@
+"""Helpers for the plugin's own tests."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from botocore.awsrequest import AWSResponse
+
+from pytest_ecr.contract import ContractClient
+from pytest_ecr.settings import EcrSettings
+from pytest_ecr.targets import Target
+
+
+class _Raw:
+    """The part of a urllib3 response that botocore reads."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, *_: Any, **__: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+Answer = tuple[int, dict[str, str], bytes]
+
+
+class CannedTarget(Target):
+    """A target whose answers are written by the test, through botocore's before-send."""
+
+    name = "canned"
+
+    def __init__(self, implemented: bool | None = None) -> None:
+        super().__init__(EcrSettings(target="url", endpoint_url="http://canned.invalid",
+                                     max_attempts=1))
+        self.answer: Callable[[str, Any], Answer] = lambda op, body: ok({})
+        self._implemented = implemented
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return "http://canned.invalid"
+
+    def _start(self) -> None:
+        return None
+
+    def implements(self, operation: str) -> bool | None:
+        return self._implemented
+
+    def _respond(self, request: Any, **_: Any) -> AWSResponse:
+        operation = request.headers["X-Amz-Target"].decode().split(".", 1)[1]
+        body = json.loads(request.body) if request.body else {}
+        status, headers, raw = self.answer(operation, body)
+        return AWSResponse(request.url, status, headers, _Raw(raw))
+
+
+def ok(data: Any, *, headers: dict[str, str] | None = None) -> Answer:
+    base = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "req-1"}
+    return 200, {**base, **(headers or {})}, json.dumps(data).encode()
+
+
+def error(code: str, status: int = 400, message: str = "it went wrong", **extra: Any) -> Answer:
+    base = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "req-1"}
+    body = {"__type": code, "message": message, **extra}
+    return status, base, json.dumps(body).encode()
+
+
+@pytest.fixture
+def canned() -> Iterator[tuple[CannedTarget, ContractClient]]:
+    """A contract client whose target answers what ``target.answer`` returns."""
+    target = CannedTarget()
+    client = target.client(parameter_validation=False)
+    client.meta.events.register("before-send.ecr", target._respond)
+    contract = ContractClient(client, target)
+    yield target, contract
+    contract.close()
+    client.close()
