@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -31,8 +32,7 @@ def repository_name(
         return name
 
     yield make
+    missing = ecr_contract.client.exceptions.RepositoryNotFoundException
     for name in reversed(created):
-        try:
+        with contextlib.suppress(missing):
             ecr_contract.client.delete_repository(repositoryName=name, force=True)
-        except ecr_contract.client.exceptions.RepositoryNotFoundException:
-            pass

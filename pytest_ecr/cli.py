@@ -42,7 +42,9 @@ def _run(args: argparse.Namespace, rest: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pytest-ecr", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p_schema = sub.add_parser("schema", help="Print the JSON Schema of an operation's input or output.")
+    p_schema = sub.add_parser(
+        "schema", help="Print the JSON Schema of an operation's input or output."
+    )
     p_schema.add_argument("operation", help="An ECR operation name, for example DescribeImages.")
     p_schema.add_argument("--direction", choices=("input", "output"), default="output")
     sub.add_parser("operations", help="List the operations of the installed ECR model.")

@@ -320,7 +320,7 @@ class ContractClient:
                 "are neither modeled for the operation nor common AWS errors"
             )
         with self._mode(invalid=invalid):
-            exchange, outcome = self._send(operation, params)
+            exchange, _ = self._send(operation, params)
         violations, got_code, message = self._error_violations(operation, exchange, expected)
         if violations:
             raise ContractViolation(operation, violations, exchange)
@@ -335,13 +335,13 @@ class ContractClient:
         media_type = (content_type or "").split(";", 1)[0].strip().lower()
         if media_type != JSON_CONTENT_TYPE:
             out.append(
-                Violation("header Content-Type", JSON_CONTENT_TYPE, content_type, "wrong media type")
+                Violation(
+                    "header Content-Type", JSON_CONTENT_TYPE, content_type, "wrong media type"
+                )
             )
         if not exchange.header(REQUEST_ID_HEADER):
             out.append(
-                Violation(
-                    "header x-amzn-RequestId", "a request id", None, "no request id header"
-                )
+                Violation("header x-amzn-RequestId", "a request id", None, "no request id header")
             )
         return out
 
@@ -380,8 +380,14 @@ class ContractClient:
         else:
             self.notes += [f"{operation}: {v}" for v in result.unknown_members]
         if isinstance(outcome, _Unparsable) and not out:
-            out.append(Violation("$", "a body botocore can parse", _short(exchange.body),
-                                 f"botocore could not parse it: {outcome.error}"))
+            out.append(
+                Violation(
+                    "$",
+                    "a body botocore can parse",
+                    _short(exchange.body),
+                    f"botocore could not parse it: {outcome.error}",
+                )
+            )
         return out
 
     def _error_violations(
@@ -390,30 +396,55 @@ class ContractClient:
         status = exchange.status or 0
         if status < 300:
             return (
-                [Violation("status", f"an error {sorted(expected)}", f"HTTP {status}",
-                           "expected an error, got success")],
+                [
+                    Violation(
+                        "status",
+                        f"an error {sorted(expected)}",
+                        f"HTTP {status}",
+                        "expected an error, got success",
+                    )
+                ],
                 "",
                 "",
             )
         out = self._common_violations(exchange)
         data, why = exchange.json_body()
         if why is not None or not isinstance(data, dict):
-            out.append(Violation("$", "a JSON error object", _short(exchange.body),
-                                 why or "the error body is not a JSON object"))
+            out.append(
+                Violation(
+                    "$",
+                    "a JSON error object",
+                    _short(exchange.body),
+                    why or "the error body is not a JSON object",
+                )
+            )
             return out, "", ""
         raw_type = data.get("__type")
         code = error_code(raw_type) if isinstance(raw_type, str) else ""
         if not isinstance(raw_type, str):
             header = exchange.header("x-amzn-errortype")
-            out.append(Violation("$.__type", "the error code", raw_type,
-                                 "no __type member (botocore reads the code from __type)"
-                                 + (f"; X-Amzn-ErrorType header says {header!r}" if header else "")))
+            out.append(
+                Violation(
+                    "$.__type",
+                    "the error code",
+                    raw_type,
+                    "no __type member (botocore reads the code from __type)"
+                    + (f"; X-Amzn-ErrorType header says {header!r}" if header else ""),
+                )
+            )
         elif code not in expected:
-            out.append(Violation("$.__type", f"one of {sorted(expected)}", raw_type,
-                                 "wrong error code"))
+            out.append(
+                Violation("$.__type", f"one of {sorted(expected)}", raw_type, "wrong error code")
+            )
         if code and code not in self.model.allowed_errors(operation):
-            out.append(Violation("$.__type", "an error the model lists for the operation",
-                                 code, "error code not modeled"))
+            out.append(
+                Violation(
+                    "$.__type",
+                    "an error the model lists for the operation",
+                    code,
+                    "error code not modeled",
+                )
+            )
         server_side = code in SERVER_ERRORS or code in COMMON_SERVER_ERRORS
         if code and server_side and status < 500:
             out.append(Violation("status", "HTTP 5xx", status, f"{code} is a server error"))

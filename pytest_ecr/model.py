@@ -16,7 +16,7 @@ from typing import Any
 
 import botocore
 import botocore.session
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 
 SERVICE_NAME = "ecr"
 
@@ -175,8 +175,7 @@ class EcrModel:
         definition = {
             "operation": self.raw_service["operations"][operation],
             "shapes": {
-                name: self.raw_service["shapes"][name]
-                for name in sorted(_reachable_shapes(op))
+                name: self.raw_service["shapes"][name] for name in sorted(_reachable_shapes(op))
             },
         }
         text = json.dumps(definition, sort_keys=True, separators=(",", ":"))
@@ -212,11 +211,11 @@ def _reachable_shapes(op: OperationModel) -> set[str]:
 
 def children(shape: Shape) -> list[Shape]:
     """The shapes directly referenced by ``shape``."""
-    if shape.type_name == "structure":
+    if isinstance(shape, StructureShape):
         return list(shape.members.values())
-    if shape.type_name == "list":
+    if isinstance(shape, ListShape):
         return [shape.member]
-    if shape.type_name == "map":
+    if isinstance(shape, MapShape):
         return [shape.key, shape.value]
     return []
 

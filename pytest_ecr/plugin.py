@@ -12,11 +12,11 @@ from .fixtures import (
     CONTRACT_KEY,
     SETTINGS_KEY,
     TARGET_KEY,
+    _ecr_contract_boto_client,
     ecr_client,
     ecr_contract,
     ecr_settings,
     ecr_target,
-    _ecr_contract_boto_client,
 )
 from .model import load_model
 from .report import Matrix, Outcome, Result
@@ -41,7 +41,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             group.addoption(spec.flag, action="store_true", default=None, help=spec.help)
         else:
             group.addoption(
-                spec.flag, default=None, choices=spec.choices, help=spec.help,
+                spec.flag,
+                default=None,
+                choices=spec.choices,
+                help=spec.help,
                 metavar=spec.name.upper(),
             )
         if spec.ini:
@@ -66,8 +69,13 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     settings = config.stash[SETTINGS_KEY]
     src = settings.sources
-    endpoint = settings.endpoint_url or ("started for the run" if settings.target == "moto-server"
-                                         else "in-process" if settings.target == "moto" else "AWS")
+    endpoint = settings.endpoint_url or (
+        "started for the run"
+        if settings.target == "moto-server"
+        else "in-process"
+        if settings.target == "moto"
+        else "AWS"
+    )
     return (
         f"ecr: target={settings.target} ({src['target']}), endpoint={endpoint}, "
         f"region={settings.region}, strict={settings.strict}"
@@ -93,11 +101,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if operation is None and aspect is None:
             continue
         if operation not in model.operation_names:
-            problems.append(f"{item.nodeid}: {CONTRACT_MARKER} operation {operation!r} is not "
-                            f"an operation of the installed botocore ECR model")
+            problems.append(
+                f"{item.nodeid}: {CONTRACT_MARKER} operation {operation!r} is not "
+                f"an operation of the installed botocore ECR model"
+            )
         if aspect not in ASPECTS:
-            problems.append(f"{item.nodeid}: {CONTRACT_MARKER} aspect {aspect!r} is not one of "
-                            f"{', '.join(ASPECTS)}")
+            problems.append(
+                f"{item.nodeid}: {CONTRACT_MARKER} aspect {aspect!r} is not one of "
+                f"{', '.join(ASPECTS)}"
+            )
     if problems:
         raise pytest.UsageError("pytest-ecr: " + "\n".join(problems))
 
@@ -181,8 +193,15 @@ class _Collector:
         # One result per test: a teardown error overrides a pass, nothing else.
         if report.when == "teardown" and any(r.nodeid == report.nodeid for r in matrix.results):
             matrix.results = [r for r in matrix.results if r.nodeid != report.nodeid]
-        matrix.add(Result(report.nodeid, result["operation"], result["aspect"],
-                          result["outcome"], result["reason"]))
+        matrix.add(
+            Result(
+                report.nodeid,
+                result["operation"],
+                result["aspect"],
+                result["outcome"],
+                result["reason"],
+            )
+        )
 
 
 @pytest.hookimpl(trylast=True)
@@ -190,9 +209,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.pluginmanager.register(_Collector(session.config), "ecr-collector")
 
 
-def pytest_terminal_summary(
-    terminalreporter: Any, exitstatus: int, config: pytest.Config
-) -> None:
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     matrix = config.stash.get(MATRIX_KEY, None)
     if matrix is None or not matrix.results:
         return
@@ -200,8 +217,9 @@ def pytest_terminal_summary(
     terminalreporter.section("ECR conformance")
     for line in matrix.render_terminal(title=f"target: {settings.target}"):
         terminalreporter.write_line(line)
-    notes = sorted({n for r in terminalreporter.stats.get("passed", [])
-                    for n in getattr(r, "ecr_notes", [])})
+    notes = sorted(
+        {n for r in terminalreporter.stats.get("passed", []) for n in getattr(r, "ecr_notes", [])}
+    )
     if notes:
         terminalreporter.write_line(f"notes ({len(notes)}): members the model does not know")
         for note in notes[:20]:

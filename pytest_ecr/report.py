@@ -44,8 +44,9 @@ class Matrix:
 
     def score(self, results: Iterable[Result] | None = None) -> float | None:
         """Passed / (passed + failed + errors + unsupported); skipped tests do not count."""
-        counted = [r for r in (self.results if results is None else results)
-                   if r.outcome != "skipped"]
+        counted = [
+            r for r in (self.results if results is None else results) if r.outcome != "skipped"
+        ]
         if not counted:
             return None
         return sum(r.outcome == "pass" for r in counted) / len(counted)
@@ -56,8 +57,9 @@ class Matrix:
         width = max([len("operation"), *(len(op) for op in cells)])
         col = max(8, *(len(a) for a in aspects)) if aspects else 8
         lines = [title]
-        lines.append("  ".join(["operation".ljust(width), *(a.ljust(col) for a in aspects),
-                                "score"]))
+        lines.append(
+            "  ".join(["operation".ljust(width), *(a.ljust(col) for a in aspects), "score"])
+        )
         for op in sorted(cells):
             row = [op.ljust(width)]
             for aspect in aspects:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import jsonschema
-from botocore.model import Shape
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from .model import children, load_model
 
@@ -141,8 +141,7 @@ def translate_pattern(pattern: str) -> str:
 @functools.cache
 def _warn_untranslatable(shape_name: str, pattern: str, reason: str) -> None:
     warnings.warn(
-        f"ECR model shape {shape_name}: pattern {pattern!r} is left out of its schema "
-        f"({reason})",
+        f"ECR model shape {shape_name}: pattern {pattern!r} is left out of its schema ({reason})",
         EcrModelWarning,
         stacklevel=3,
     )
@@ -153,6 +152,7 @@ def _ref(shape: Shape) -> JsonSchema:
 
 
 def _schema_structure(shape: Shape) -> JsonSchema:
+    assert isinstance(shape, StructureShape)
     schema: JsonSchema = {
         "type": "object",
         "properties": {name: _ref(member) for name, member in shape.members.items()},
@@ -167,6 +167,7 @@ def _schema_structure(shape: Shape) -> JsonSchema:
 
 
 def _schema_list(shape: Shape) -> JsonSchema:
+    assert isinstance(shape, ListShape)
     schema: JsonSchema = {"type": "array", "items": _ref(shape.member)}
     if "min" in shape.metadata:
         schema["minItems"] = shape.metadata["min"]
@@ -176,6 +177,7 @@ def _schema_list(shape: Shape) -> JsonSchema:
 
 
 def _schema_map(shape: Shape) -> JsonSchema:
+    assert isinstance(shape, MapShape)
     schema: JsonSchema = {
         "type": "object",
         "propertyNames": _ref(shape.key),
@@ -381,19 +383,27 @@ def _describe(error: jsonschema.ValidationError) -> Iterable[tuple[bool, Violati
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         known = error.schema.get("properties", {})
         for key in sorted(k for k in error.instance if k not in known):
-            yield True, Violation(
-                format_path([*path, key]),
-                "no such member in the model",
-                error.instance[key],
-                f"member {key!r} is not in the model",
+            yield (
+                True,
+                Violation(
+                    format_path([*path, key]),
+                    "no such member in the model",
+                    error.instance[key],
+                    f"member {key!r} is not in the model",
+                ),
             )
         return
     if kind == "required" and isinstance(error.instance, dict):
         for key in expected:
             if key not in error.instance:
-                yield False, Violation(
-                    format_path([*path, key]), "a required member", "<missing>",
-                    f"required member {key!r} is missing",
+                yield (
+                    False,
+                    Violation(
+                        format_path([*path, key]),
+                        "a required member",
+                        "<missing>",
+                        f"required member {key!r} is missing",
+                    ),
                 )
         return
     if kind == "propertyNames":
@@ -441,9 +451,7 @@ def validate(operation: str, direction: Direction, instance: Any) -> ValidationR
     return validate_with(validator_for(operation, direction), instance)
 
 
-def validate_with(
-    validator: jsonschema.Draft202012Validator, instance: Any
-) -> ValidationResult:
+def validate_with(validator: jsonschema.Draft202012Validator, instance: Any) -> ValidationResult:
     """Validate ``instance``, telling members the model does not know apart from violations."""
     violations: list[Violation] = []
     unknown: list[Violation] = []

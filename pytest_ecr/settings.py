@@ -31,7 +31,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Resolved(Generic[T]):
     value: T
-    #: Where the value came from: "--ecr-target", "marker", "env AWS_REGION", "ini ecr_target", "default".
+    #: Where the value came from: "--ecr-target", "marker", "env AWS_REGION",
+    #: "ini ecr_target" or "default".
     source: str
 
 
@@ -140,47 +141,86 @@ class Spec:
 
 SPECS: tuple[Spec, ...] = (
     Spec(
-        "target", "--ecr-target", "ecr_target", "PYTEST_ECR_TARGET", "moto", parse_target,
+        "target",
+        "--ecr-target",
+        "ecr_target",
+        "PYTEST_ECR_TARGET",
+        "moto",
+        parse_target,
         "Where ECR requests go: moto (in-process, the default), moto-server (a local moto "
         "server started for the run), url (any endpoint, see --ecr-endpoint-url) or aws "
         "(real AWS; needs --ecr-allow-aws). An endpoint URL alone selects url.",
         choices=TARGETS,
     ),
     Spec(
-        "endpoint_url", "--ecr-endpoint-url", "ecr_endpoint_url", "AWS_ENDPOINT_URL_ECR", None,
+        "endpoint_url",
+        "--ecr-endpoint-url",
+        "ecr_endpoint_url",
+        "AWS_ENDPOINT_URL_ECR",
+        None,
         parse_endpoint_url,
         "The ECR endpoint of the url target, for example http://127.0.0.1:4566.",
     ),
     Spec(
-        "region", "--ecr-region", "ecr_region", "AWS_REGION", DEFAULT_REGION, parse_region,
+        "region",
+        "--ecr-region",
+        "ecr_region",
+        "AWS_REGION",
+        DEFAULT_REGION,
+        parse_region,
         "The AWS region to sign requests for (default: AWS_REGION, AWS_DEFAULT_REGION, "
         "then us-east-1).",
         extra_env=("AWS_DEFAULT_REGION",),
     ),
     Spec(
-        "strict", "--ecr-strict", "ecr_strict", "PYTEST_ECR_STRICT", False, parse_bool,
+        "strict",
+        "--ecr-strict",
+        "ecr_strict",
+        "PYTEST_ECR_STRICT",
+        False,
+        parse_bool,
         "Fail a contract when a response has members the model does not know (by default "
         "they are reported as notes, since AWS adds members before botocore knows them).",
         is_flag=True,
     ),
     Spec(
-        "allow_aws", "--ecr-allow-aws", None, "PYTEST_ECR_ALLOW_AWS", False, parse_bool,
+        "allow_aws",
+        "--ecr-allow-aws",
+        None,
+        "PYTEST_ECR_ALLOW_AWS",
+        False,
+        parse_bool,
         "Allow the aws target to create and delete resources in the AWS account of the "
         "current credentials. Deliberately not an ini key.",
         is_flag=True,
     ),
     Spec(
-        "max_attempts", "--ecr-max-attempts", "ecr_max_attempts", None, 3, parse_positive_int,
+        "max_attempts",
+        "--ecr-max-attempts",
+        "ecr_max_attempts",
+        None,
+        3,
+        parse_positive_int,
         "Total attempts per request, first try included, with botocore's standard retry "
         "mode (default 3).",
     ),
     Spec(
-        "connect_timeout", "--ecr-connect-timeout", "ecr_connect_timeout", None, 5.0,
-        parse_positive_float, "Seconds to wait for a connection to the target (default 5).",
+        "connect_timeout",
+        "--ecr-connect-timeout",
+        "ecr_connect_timeout",
+        None,
+        5.0,
+        parse_positive_float,
+        "Seconds to wait for a connection to the target (default 5).",
     ),
     Spec(
-        "read_timeout", "--ecr-read-timeout", "ecr_read_timeout", None, 30.0,
-        parse_positive_float, "Seconds to wait for a response from the target (default 30).",
+        "read_timeout",
+        "--ecr-read-timeout",
+        "ecr_read_timeout",
+        None,
+        30.0,
+        parse_positive_float,
+        "Seconds to wait for a response from the target (default 30).",
     ),
 )
 

@@ -23,9 +23,7 @@ from .settings import EcrSettings
 #: instance metadata, STS) ever runs or gets recorded against one.
 FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
-_MOTO_MISSING = (
-    "the {target} target needs moto with its server: pip install 'pytest-ecr[moto]'"
-)
+_MOTO_MISSING = "the {target} target needs moto with its server: pip install 'pytest-ecr[moto]'"
 
 
 class TargetUnavailable(RuntimeError):
@@ -79,19 +77,21 @@ class Target(ABC):
         if endpoint:
             kwargs["endpoint_url"] = endpoint
         settings = self.settings
-        cfg = Config(
-            region_name=self.region,
-            retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-            parameter_validation=parameter_validation,
+        options: dict[str, Any] = {
+            "region_name": self.region,
+            "retries": {"mode": "standard", "total_max_attempts": settings.max_attempts},
+            "connect_timeout": settings.connect_timeout,
+            "read_timeout": settings.read_timeout,
+            "parameter_validation": parameter_validation,
             # Only our own endpoint counts: AWS_ENDPOINT_URL* in the environment must not
             # send moto's or AWS's requests elsewhere.
-            ignore_configured_endpoint_urls=True,
+            "ignore_configured_endpoint_urls": True,
             **config,
+        }
+        client: BaseClient = boto3.session.Session().client(
+            "ecr", config=Config(**options), **kwargs
         )
-        session = boto3.session.Session()
-        return session.client("ecr", config=cfg, **kwargs)
+        return client
 
 
 def _moto_implements(operation: str) -> bool:

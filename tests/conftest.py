@@ -33,8 +33,9 @@ class CannedTarget(Target):
     name = "canned"
 
     def __init__(self, implemented: bool | None = None) -> None:
-        super().__init__(EcrSettings(target="url", endpoint_url="http://canned.invalid",
-                                     max_attempts=1))
+        super().__init__(
+            EcrSettings(target="url", endpoint_url="http://canned.invalid", max_attempts=1)
+        )
         self.answer: Callable[[str, Any], Answer] = lambda op, body: ok({})
         self._implemented = implemented
 

@@ -51,8 +51,7 @@ JSON = {"Content-Type": "application/x-amz-json-1.1"}
         (400, JSON, b'{"__type": "UnknownOperationException"}', None, True),
         (400, JSON, b'{"__type": "com.amazon.coral#UnknownOperationException"}', None, True),
         (400, JSON, b'{"__type": "InvalidAction", "message": "no"}', None, True),
-        (501, JSON, b'{"__type": "InternalFailure", "message": "not yet implemented"}', None,
-         True),
+        (501, JSON, b'{"__type": "InternalFailure", "message": "not yet implemented"}', None, True),
         (404, {"Content-Type": "text/plain"}, b"Not Found", None, True),
         (500, {"Content-Type": "text/html"}, b"<html>500</html>", None, True),
         (500, {"Content-Type": "text/html"}, b"<html>500</html>", False, True),
@@ -63,7 +62,10 @@ JSON = {"Content-Type": "application/x-amz-json-1.1"}
     ],
 )
 def test_classify_unsupported(
-    status: int, headers: dict[str, str], body: bytes, implemented: bool | None,
+    status: int,
+    headers: dict[str, str],
+    body: bytes,
+    implemented: bool | None,
     unsupported: bool,
 ) -> None:
     reason = classify_unsupported(status, headers, body, implemented=implemented)
@@ -89,12 +91,18 @@ def violation_paths(info: pytest.ExceptionInfo[ContractViolation]) -> list[str]:
 @pytest.mark.parametrize(
     ("answer", "paths"),
     [
-        (ok({"repositories": [{**REPO, "createdAt": "yesterday"}]}),
-         ["$.repositories[0].createdAt"]),
-        (ok({"repositories": [REPO]}, headers={"Content-Type": "application/json"}),
-         ["header Content-Type"]),
-        ((200, {"Content-Type": "application/x-amz-json-1.1"}, b'{"repositories": []}'),
-         ["header x-amzn-RequestId"]),
+        (
+            ok({"repositories": [{**REPO, "createdAt": "yesterday"}]}),
+            ["$.repositories[0].createdAt"],
+        ),
+        (
+            ok({"repositories": [REPO]}, headers={"Content-Type": "application/json"}),
+            ["header Content-Type"],
+        ),
+        (
+            (200, {"Content-Type": "application/x-amz-json-1.1"}, b'{"repositories": []}'),
+            ["header x-amzn-RequestId"],
+        ),
         ((200, {**JSON, "x-amzn-RequestId": "r"}, b'{"repositories": [tru'), ["$"]),
         ((200, {**JSON, "x-amzn-RequestId": "r"}, b"[]"), ["$"]),
         ((201, {**JSON, "x-amzn-RequestId": "r"}, b"{}"), ["status"]),
@@ -137,8 +145,11 @@ def test_expect_error_accepts_the_modeled_error(canned: Canned) -> None:
     target, contract = canned
     target.answer = lambda op, body: error("RepositoryNotFoundException", message="gone")
     result = contract.expect_error("DescribeRepositories", "RepositoryNotFoundException")
-    assert (result.code, result.message, result.status) == ("RepositoryNotFoundException",
-                                                            "gone", 400)
+    assert (result.code, result.message, result.status) == (
+        "RepositoryNotFoundException",
+        "gone",
+        400,
+    )
 
 
 @pytest.mark.parametrize(
@@ -148,17 +159,32 @@ def test_expect_error_accepts_the_modeled_error(canned: Canned) -> None:
         (error("ServerException", status=400), ["$.__type", "status"]),
         (error("LayersNotFoundException"), ["$.__type", "$.__type"]),
         (error("RepositoryNotFoundException", message=""), ["$.message"]),
-        ((400, {**JSON, "x-amzn-RequestId": "r", "X-Amzn-ErrorType": "RepositoryNotFoundException"},
-          b'{"message": "x"}'), ["$.__type"]),
+        (
+            (
+                400,
+                {
+                    **JSON,
+                    "x-amzn-RequestId": "r",
+                    "X-Amzn-ErrorType": "RepositoryNotFoundException",
+                },
+                b'{"message": "x"}',
+            ),
+            ["$.__type"],
+        ),
         ((400, {**JSON, "x-amzn-RequestId": "r"}, b"oops"), ["$"]),
         (ok({"repositories": []}), ["status"]),
     ],
-    ids=["client-error-as-500", "wrong-code", "unmodeled-code", "no-message", "no-type",
-         "not-json", "success"],
+    ids=[
+        "client-error-as-500",
+        "wrong-code",
+        "unmodeled-code",
+        "no-message",
+        "no-type",
+        "not-json",
+        "success",
+    ],
 )
-def test_error_answer_is_checked_on_the_wire(
-    canned: Canned, answer: Any, paths: list[str]
-) -> None:
+def test_error_answer_is_checked_on_the_wire(canned: Canned, answer: Any, paths: list[str]) -> None:
     target, contract = canned
     target.answer = lambda op, body: answer
     with pytest.raises(ContractViolation) as info:
@@ -184,11 +210,14 @@ def test_a_request_that_breaks_the_model_is_a_suite_error(canned: Canned) -> Non
     target.answer = lambda op, body: (sent.append(op), ok({}))[1]
     with pytest.raises(SuiteError, match=r"\$\.repositoryName: too long"):
         contract.call("CreateRepository", repositoryName="a" * 300)
-    with pytest.raises(SuiteError, match="could not build the request.*bogus"):
+    with pytest.raises(SuiteError, match=r"could not build the request.*bogus"):
         contract.call("DescribeRepositories", bogus=1)
     with pytest.raises(SuiteError, match=r"\$\.encryptionConfiguration\.encryptionType"):
-        contract.call("CreateRepository", repositoryName="abc",
-                      encryptionConfiguration={"encryptionType": "AES128"})
+        contract.call(
+            "CreateRepository",
+            repositoryName="abc",
+            encryptionConfiguration={"encryptionType": "AES128"},
+        )
     assert sent == [], "nothing reaches the target"
 
 
@@ -201,8 +230,9 @@ def test_deliberately_invalid_requests_reach_the_server(canned: Canned) -> None:
         return error("InvalidParameterException")
 
     target.answer = answer
-    result = contract.expect_invalid("CreateRepository", "InvalidParameterException",
-                                     repositoryName="Bad Name")
+    result = contract.expect_invalid(
+        "CreateRepository", "InvalidParameterException", repositoryName="Bad Name"
+    )
     assert result.code == "InvalidParameterException"
     assert seen == [{"repositoryName": "Bad Name"}]
     assert contract.exchanges[-1].deliberately_invalid
@@ -232,18 +262,35 @@ def moto_contract() -> Iterator[ContractClient]:
 
 
 def test_real_moto_responses_validate(moto_contract: ContractClient) -> None:
-    created = moto_contract.call("CreateRepository", repositoryName="abc",
-                                 tags=[{"Key": "k", "Value": "v"}])
+    created = moto_contract.call(
+        "CreateRepository", repositoryName="abc", tags=[{"Key": "k", "Value": "v"}]
+    )
     assert created["repository"]["repositoryName"] == "abc"
     moto_contract.call("DescribeRepositories")
-    moto_contract.call("ListTagsForResource",
-                       resourceArn=created["repository"]["repositoryArn"])
-    moto_contract.call("PutLifecyclePolicy", repositoryName="abc", lifecyclePolicyText=json.dumps(
-        {"rules": [{"rulePriority": 1, "selection": {"tagStatus": "any", "countType":
-                    "imageCountMoreThan", "countNumber": 5}, "action": {"type": "expire"}}]}))
+    moto_contract.call("ListTagsForResource", resourceArn=created["repository"]["repositoryArn"])
+    moto_contract.call(
+        "PutLifecyclePolicy",
+        repositoryName="abc",
+        lifecyclePolicyText=json.dumps(
+            {
+                "rules": [
+                    {
+                        "rulePriority": 1,
+                        "selection": {
+                            "tagStatus": "any",
+                            "countType": "imageCountMoreThan",
+                            "countNumber": 5,
+                        },
+                        "action": {"type": "expire"},
+                    }
+                ]
+            }
+        ),
+    )
     moto_contract.call("GetAuthorizationToken")
-    moto_contract.expect_error("DeleteRepositoryPolicy", "RepositoryPolicyNotFoundException",
-                               repositoryName="abc")
+    moto_contract.expect_error(
+        "DeleteRepositoryPolicy", "RepositoryPolicyNotFoundException", repositoryName="abc"
+    )
     assert [e.status for e in moto_contract.exchanges] == [200, 200, 200, 200, 200, 400]
 
 

@@ -76,59 +76,77 @@ def test_validators_are_cached_per_shape() -> None:
 # -- one table entry per botocore type ---------------------------------------
 
 TYPE_TABLE: list[tuple[str, dict[str, Any], list[Any], list[Any]]] = [
-    ("structure",
-     {"Root": {"type": "structure", "required": ["a"],
-               "members": {"a": {"shape": "S"}, "b": {"shape": "S"}}},
-      "S": {"type": "string"}},
-     [{"a": "x"}, {"a": "x", "b": "y"}],
-     [{}, {"b": "y"}, {"a": 1}, "x", []]),
-    ("list",
-     {"Root": {"type": "list", "member": {"shape": "S"}, "min": 1, "max": 2},
-      "S": {"type": "string"}},
-     [["a"], ["a", "b"]],
-     [[], ["a", "b", "c"], [1], "a"]),
-    ("map",
-     {"Root": {"type": "map", "key": {"shape": "K"}, "value": {"shape": "V"}, "max": 2},
-      "K": {"type": "string", "pattern": "[a-z]+"}, "V": {"type": "integer"}},
-     [{}, {"ab": 1}],
-     [{"AB": 1}, {"a": "1"}, {"a": 1, "b": 2, "c": 3}, []]),
-    ("string",
-     {"Root": {"type": "string", "min": 2, "max": 3, "pattern": "[a-z]+"}},
-     ["ab", "abc"],
-     ["a", "abcd", "AB", "ab ", 12]),
-    ("enum string",
-     {"Root": {"type": "string", "enum": ["MUTABLE", "IMMUTABLE"]}},
-     ["MUTABLE"],
-     ["mutable", "OTHER", ""]),
-    ("integer",
-     {"Root": {"type": "integer", "min": 1, "max": 1000}},
-     [1, 1000],
-     [0, 1001, 1.5, "5", True]),
-    ("long",
-     {"Root": {"type": "long", "min": 0}},
-     [0, 2**40],
-     [-1, "1"]),
-    ("double",
-     {"Root": {"type": "double"}},
-     [1.5, 2],
-     ["1.5", None]),
-    ("boolean",
-     {"Root": {"type": "boolean"}},
-     [True, False],
-     ["true", 0]),
-    ("timestamp",
-     {"Root": {"type": "timestamp"}},
-     [1700000000, 1700000000.123],
-     ["2024-01-01T00:00:00Z", None]),
-    ("blob",
-     {"Root": {"type": "blob"}},
-     ["", "aGVsbG8=", "aGVsbG8gd29ybGQh"],
-     ["not base64!", "aGVsbG8", b"raw".hex() + "="]),
+    (
+        "structure",
+        {
+            "Root": {
+                "type": "structure",
+                "required": ["a"],
+                "members": {"a": {"shape": "S"}, "b": {"shape": "S"}},
+            },
+            "S": {"type": "string"},
+        },
+        [{"a": "x"}, {"a": "x", "b": "y"}],
+        [{}, {"b": "y"}, {"a": 1}, "x", []],
+    ),
+    (
+        "list",
+        {
+            "Root": {"type": "list", "member": {"shape": "S"}, "min": 1, "max": 2},
+            "S": {"type": "string"},
+        },
+        [["a"], ["a", "b"]],
+        [[], ["a", "b", "c"], [1], "a"],
+    ),
+    (
+        "map",
+        {
+            "Root": {"type": "map", "key": {"shape": "K"}, "value": {"shape": "V"}, "max": 2},
+            "K": {"type": "string", "pattern": "[a-z]+"},
+            "V": {"type": "integer"},
+        },
+        [{}, {"ab": 1}],
+        [{"AB": 1}, {"a": "1"}, {"a": 1, "b": 2, "c": 3}, []],
+    ),
+    (
+        "string",
+        {"Root": {"type": "string", "min": 2, "max": 3, "pattern": "[a-z]+"}},
+        ["ab", "abc"],
+        ["a", "abcd", "AB", "ab ", 12],
+    ),
+    (
+        "enum string",
+        {"Root": {"type": "string", "enum": ["MUTABLE", "IMMUTABLE"]}},
+        ["MUTABLE"],
+        ["mutable", "OTHER", ""],
+    ),
+    (
+        "integer",
+        {"Root": {"type": "integer", "min": 1, "max": 1000}},
+        [1, 1000],
+        [0, 1001, 1.5, "5", True],
+    ),
+    ("long", {"Root": {"type": "long", "min": 0}}, [0, 2**40], [-1, "1"]),
+    ("double", {"Root": {"type": "double"}}, [1.5, 2], ["1.5", None]),
+    ("boolean", {"Root": {"type": "boolean"}}, [True, False], ["true", 0]),
+    (
+        "timestamp",
+        {"Root": {"type": "timestamp"}},
+        [1700000000, 1700000000.123],
+        ["2024-01-01T00:00:00Z", None],
+    ),
+    (
+        "blob",
+        {"Root": {"type": "blob"}},
+        ["", "aGVsbG8=", "aGVsbG8gd29ybGQh"],
+        ["not base64!", "aGVsbG8", b"raw".hex() + "="],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("kind", "shapes", "good", "bad"), TYPE_TABLE,
-                         ids=[row[0] for row in TYPE_TABLE])
+@pytest.mark.parametrize(
+    ("kind", "shapes", "good", "bad"), TYPE_TABLE, ids=[row[0] for row in TYPE_TABLE]
+)
 def test_type_table(kind: str, shapes: dict[str, Any], good: list[Any], bad: list[Any]) -> None:
     validator = inline(shapes)
     for value in good:
@@ -139,15 +157,14 @@ def test_type_table(kind: str, shapes: dict[str, Any], good: list[Any], bad: lis
 
 def test_table_covers_every_supported_type() -> None:
     covered = {
-        ShapeResolver(shapes).get_shape_by_name("Root").type_name
-        for _, shapes, _, _ in TYPE_TABLE
+        ShapeResolver(shapes).get_shape_by_name("Root").type_name for _, shapes, _, _ in TYPE_TABLE
     }
     assert covered >= schema.SUPPORTED_TYPES - {"float"}
     assert schema.SUPPORTED_TYPES - covered <= {"float"}
 
 
 def test_unknown_type_is_named() -> None:
-    with pytest.raises(schema.UnsupportedShapeType, match="Root.*'document'"):
+    with pytest.raises(schema.UnsupportedShapeType, match=r"Root.*'document'"):
         inline({"Root": {"type": "document"}})
 
 
@@ -158,17 +175,27 @@ def test_unknown_type_is_named() -> None:
     ("java", "matches", "rejects"),
     [
         # RepositoryName has no anchors in the model; AWS full-matches.
-        ("[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*",
-         ["abc", "a/b-c", "a__b"], ["Bad Name", "abc\n", "-abc", "abc/", ""]),
+        (
+            "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*",
+            ["abc", "a/b-c", "a__b"],
+            ["Bad Name", "abc\n", "-abc", "abc/", ""],
+        ),
         ("[0-9]{12}", ["123456789012"], ["1234567890123", "x123456789012"]),
         # An alternation whose second branch has no anchors.
-        ("^$|arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:[0-9]{12}:key\\/[a-z0-9-]+",
-         ["", "arn:aws:kms:us-east-1:123456789012:key/abc"],
-         ["xarn:aws:kms:us-east-1:123456789012:key/abc",
-          "arn:aws:kms:us-east-1:123456789012:key/abc!"]),
+        (
+            "^$|arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:[0-9]{12}:key\\/[a-z0-9-]+",
+            ["", "arn:aws:kms:us-east-1:123456789012:key/abc"],
+            [
+                "xarn:aws:kms:us-east-1:123456789012:key/abc",
+                "arn:aws:kms:us-east-1:123456789012:key/abc!",
+            ],
+        ),
         # Java's \w is ASCII-only.
-        ("^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)/[\\w+=,.@-]+$",
-         ["arn:aws:iam::123456789012:role/my_role"], ["arn:aws:iam::123456789012:role/rôle"]),
+        (
+            "^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)/[\\w+=,.@-]+$",
+            ["arn:aws:iam::123456789012:role/my_role"],
+            ["arn:aws:iam::123456789012:role/rôle"],
+        ),
         ("[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+", ["sha256:abc", "a-b_c+d.e:0"], ["sha256:xyz"]),
         ("^\\S+$", ["abc"], ["a b", "é b"]),
     ],
@@ -181,21 +208,22 @@ def test_translated_patterns_full_match(java: str, matches: list[str], rejects: 
         assert not compiled.search(value), value
 
 
-@pytest.mark.parametrize(
-    "java", ["\\p{Alpha}+", "[a-z&&[^b]]", "[abc", "a\\", "\\Qa.b\\E", "[]a]"]
-)
+@pytest.mark.parametrize("java", ["\\p{Alpha}+", "[a-z&&[^b]]", "[abc", "a\\", "\\Qa.b\\E", "[]a]"])
 def test_untranslatable_patterns_are_refused(java: str) -> None:
     with pytest.raises(PatternTranslationError):
         translate_pattern(java)
 
 
 def test_untranslatable_pattern_is_reported_once_by_shape_name() -> None:
-    shapes = {"Root": {"type": "structure", "members": {"a": {"shape": "Odd"},
-                                                         "b": {"shape": "Odd"}}},
-              "Odd": {"type": "string", "pattern": "\\p{Alpha}+", "max": 3}}
+    shapes = {
+        "Root": {"type": "structure", "members": {"a": {"shape": "Odd"}, "b": {"shape": "Odd"}}},
+        "Odd": {"type": "string", "pattern": "\\p{Alpha}+", "max": 3},
+    }
     with pytest.warns(EcrModelWarning, match="shape Odd") as record:
         validator = inline(shapes)
-        inline(shapes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EcrModelWarning)
+        inline(shapes)  # reported once only
     assert len(record) == 1
     # The rest of the shape's constraints still hold.
     assert paths(validator, {"a": "abcd"}) == ["$.a"]
@@ -228,10 +256,16 @@ def test_valid_body_passes() -> None:
         ({"imageTagMutability": "SOMETIMES"}, "$.repositories[0].imageTagMutability", "one of"),
         ({"repositoryName": "a" * 257}, "$.repositories[0].repositoryName", "maxLength 256"),
         ({"repositoryName": "Bad Name"}, "$.repositories[0].repositoryName", "a full match"),
-        ({"encryptionConfiguration": {}},
-         "$.repositories[0].encryptionConfiguration.encryptionType", "a required member"),
-        ({"imageScanningConfiguration": {"scanOnPush": "false"}},
-         "$.repositories[0].imageScanningConfiguration.scanOnPush", "JSON boolean"),
+        (
+            {"encryptionConfiguration": {}},
+            "$.repositories[0].encryptionConfiguration.encryptionType",
+            "a required member",
+        ),
+        (
+            {"imageScanningConfiguration": {"scanOnPush": "false"}},
+            "$.repositories[0].imageScanningConfiguration.scanOnPush",
+            "JSON boolean",
+        ),
     ],
 )
 def test_mutated_body_is_rejected_with_its_path(
@@ -244,9 +278,13 @@ def test_mutated_body_is_rejected_with_its_path(
 
 
 def test_every_violation_is_listed() -> None:
-    body = {"repositories": [{**GOOD_REPOSITORY, "createdAt": "x", "imageTagMutability": "NO"},
-                             {**GOOD_REPOSITORY, "registryId": 123456789012}],
-            "nextToken": 7}
+    body = {
+        "repositories": [
+            {**GOOD_REPOSITORY, "createdAt": "x", "imageTagMutability": "NO"},
+            {**GOOD_REPOSITORY, "registryId": 123456789012},
+        ],
+        "nextToken": 7,
+    }
     result = validate("DescribeRepositories", "output", body)
     assert [v.path for v in result.violations] == [
         "$.nextToken",
@@ -260,15 +298,14 @@ def test_unknown_members_are_notes_not_violations() -> None:
     body = {"repositories": [{**GOOD_REPOSITORY, "newFeature": {"x": 1}}], "alsoNew": 1}
     result = validate("DescribeRepositories", "output", body)
     assert result.ok
-    assert [v.path for v in result.unknown_members] == [
-        "$.alsoNew", "$.repositories[0].newFeature"
-    ]
+    assert [v.path for v in result.unknown_members] == ["$.alsoNew", "$.repositories[0].newFeature"]
 
 
 def test_input_schema_catches_what_botocore_does_not() -> None:
     """botocore checks only required and min on the client; max, pattern and enum reach AWS."""
-    result = validate("CreateRepository", "input",
-                      {"repositoryName": "UPPER", "imageTagMutability": "SOMETIMES"})
+    result = validate(
+        "CreateRepository", "input", {"repositoryName": "UPPER", "imageTagMutability": "SOMETIMES"}
+    )
     assert [v.path for v in result.violations] == ["$.imageTagMutability", "$.repositoryName"]
 
 

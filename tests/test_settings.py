@@ -11,8 +11,11 @@ from pytest_ecr.settings import SettingsError, resolve, resolve_settings
     ("kwargs", "value", "source"),
     [
         ({"cli": ("--x", "c"), "marker": "m", "env": ("E", "e"), "ini": ("x", "i")}, "c", "--x"),
-        ({"cli": ("--x", None), "marker": "m", "env": ("E", "e"), "ini": ("x", "i")}, "m",
-         "marker"),
+        (
+            {"cli": ("--x", None), "marker": "m", "env": ("E", "e"), "ini": ("x", "i")},
+            "m",
+            "marker",
+        ),
         ({"cli": ("--x", None), "env": ("E", "e"), "ini": ("x", "i")}, "e", "env E"),
         ({"cli": ("--x", None), "env": ("E", ""), "ini": ("x", "i")}, "i", "ini x"),
         ({"cli": ("--x", ""), "env": None, "ini": ("x", None)}, "d", "default"),
@@ -52,8 +55,9 @@ def test_region_falls_back_to_aws_default_region() -> None:
 
 
 def test_ini_values_are_parsed() -> None:
-    settings = resolve_settings({}, {"target": "moto-server", "strict": "true",
-                                     "max_attempts": "1"}, {})
+    settings = resolve_settings(
+        {}, {"target": "moto-server", "strict": "true", "max_attempts": "1"}, {}
+    )
     assert (settings.target, settings.strict, settings.max_attempts) == ("moto-server", True, 1)
 
 
@@ -61,16 +65,32 @@ def test_ini_values_are_parsed() -> None:
     ("cli", "ini", "env", "message"),
     [
         ({}, {"target": "localstack"}, {}, "ini ecr_target: unknown target 'localstack'"),
-        ({"endpoint_url": "localhost:4566"}, {}, {},
-         "--ecr-endpoint-url: 'localhost:4566' is not an endpoint URL"),
+        (
+            {"endpoint_url": "localhost:4566"},
+            {},
+            {},
+            "--ecr-endpoint-url: 'localhost:4566' is not an endpoint URL",
+        ),
         ({"endpoint_url": "ftp://x"}, {}, {}, "--ecr-endpoint-url: 'ftp://x' is not an endpoint"),
-        ({"endpoint_url": "http://x:99999"}, {}, {},
-         "--ecr-endpoint-url: 'http://x:99999' has an invalid port"),
-        ({"endpoint_url": "http://x/?a=1"}, {}, {},
-         "--ecr-endpoint-url: 'http://x/?a=1' must not have a query"),
+        (
+            {"endpoint_url": "http://x:99999"},
+            {},
+            {},
+            "--ecr-endpoint-url: 'http://x:99999' has an invalid port",
+        ),
+        (
+            {"endpoint_url": "http://x/?a=1"},
+            {},
+            {},
+            "--ecr-endpoint-url: 'http://x/?a=1' must not have a query",
+        ),
         ({"target": "url"}, {}, {}, "--ecr-endpoint-url: the url target needs an endpoint"),
-        ({"target": "moto", "endpoint_url": "http://x:1"}, {}, {},
-         "--ecr-endpoint-url: an endpoint URL is only used by the url target"),
+        (
+            {"target": "moto", "endpoint_url": "http://x:1"},
+            {},
+            {},
+            "--ecr-endpoint-url: an endpoint URL is only used by the url target",
+        ),
         ({"region": "US East"}, {}, {}, "--ecr-region: 'US East' is not a region name"),
         ({}, {}, {"AWS_REGION": "x"}, "env AWS_REGION: 'x' is not a region name"),
         ({"target": "aws"}, {}, {}, "--ecr-target: the aws target creates and deletes"),

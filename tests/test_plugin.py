@@ -1,0 +1,169 @@
+"""The plugin as a user runs it: installed by its entry point, no conftest needed."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+USER_TESTS = """
+import pytest
+
+@pytest.mark.ecr_contract("CreateRepository", "behavior")
+def test_create(ecr_contract):
+    created = ecr_contract.call("CreateRepository", repositoryName="user-repo")
+    assert created["repository"]["repositoryName"] == "user-repo"
+    ecr_contract.call("DeleteRepository", repositoryName="user-repo")
+
+@pytest.mark.ecr_contract("DescribeRepositories", "errors")
+def test_missing(ecr_contract):
+    ecr_contract.expect_error("DescribeRepositories", "RepositoryNotFoundException",
+                              repositoryNames=["nope"])
+
+@pytest.mark.ecr_contract("GetSigningConfiguration", "shape")
+def test_unsupported(ecr_contract):
+    ecr_contract.call("GetSigningConfiguration")
+
+def test_plain_client(ecr_client):
+    assert ecr_client.describe_repositories()["repositories"] == []
+"""
+
+
+@pytest.mark.parametrize("target", ["moto", "moto-server"])
+def test_user_project_runs_against_target(pytester: pytest.Pytester, target: str) -> None:
+    pytester.makepyfile(test_user=USER_TESTS)
+    result = pytester.runpytest_subprocess(f"--ecr-target={target}", "-v")
+    assert result.parseoutcomes() == {"passed": 3, "unsupported": 1}
+    result.stdout.fnmatch_lines(
+        [
+            f"ecr: target={target} (--ecr-target)*",
+            "*test_unsupported UNSUPPORTED*",
+            "*ECR conformance*",
+            f"target: {target}",
+            "CreateRepository * ok 1*100%",
+            "GetSigningConfiguration * unsup 1/1*0%",
+            "3 operations, 2 pass, 1 unsupported; conformance 66.7%",
+            "*3 passed, 1 unsupported*",
+        ]
+    )
+    assert "INTERNALERROR" not in result.stdout.str()
+
+
+def test_help_lists_the_ecr_group(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "ECR contracts and fixtures (pytest-ecr):",
+            "*--ecr-target=TARGET*",
+            "*--ecr-endpoint-url=ENDPOINT_URL*",
+            "*--ecr-region=REGION*",
+            "*--ecr-strict*",
+            "*ecr_target (string)*",
+        ]
+    )
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("args", "ini", "message"),
+    [
+        (["--ecr-target=localstack"], "", "*argument --ecr-target: invalid choice: 'localstack'*"),
+        (
+            [],
+            "ecr_target = localstack",
+            "ERROR: pytest-ecr: ini ecr_target: unknown target 'localstack'*",
+        ),
+        (
+            ["--ecr-endpoint-url=localhost:4566"],
+            "",
+            "ERROR: pytest-ecr: --ecr-endpoint-url: 'localhost:4566' is not an endpoint URL*",
+        ),
+        (
+            ["--ecr-target=aws"],
+            "",
+            "ERROR: pytest-ecr: --ecr-target: the aws target creates and deletes*",
+        ),
+    ],
+)
+def test_bad_settings_give_one_clear_line(
+    pytester: pytest.Pytester, args: list[str], ini: str, message: str
+) -> None:
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    pytester.makepyfile(test_user=USER_TESTS)
+    result = pytester.runpytest_subprocess(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def test_unreachable_endpoint_stops_the_run_with_one_line(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user=USER_TESTS)
+    url = f"http://127.0.0.1:{_closed_port()}"
+    result = pytester.runpytest_subprocess(f"--ecr-endpoint-url={url}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(
+        [f"*pytest-ecr: --ecr-endpoint-url: cannot reach {url} (*); is the emulator running?*"]
+    )
+    assert "INTERNALERROR" not in result.stdout.str()
+
+
+def test_unknown_operation_in_marker_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_bad="""
+import pytest
+
+@pytest.mark.ecr_contract("DescribeRepos", "shape")
+def test_x():
+    pass
+"""
+    )
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: pytest-ecr: test_bad.py::test_x: ecr_contract operation 'DescribeRepos' is not "
+            "an operation of the installed botocore ECR model"
+        ]
+    )
+
+
+def test_failures_and_suite_errors_land_in_the_matrix(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user="""
+import pytest
+
+pytestmark = pytest.mark.ecr_contract("CreateRepository")
+
+@pytest.mark.ecr_contract(aspect="validation")
+def test_suite_bug(ecr_contract):
+    ecr_contract.call("CreateRepository", repositoryName="Not Valid")
+
+@pytest.mark.ecr_contract(aspect="errors")
+def test_wrong_expectation(ecr_contract):
+    ecr_contract.expect_error("CreateRepository", "RepositoryAlreadyExistsException",
+                              repositoryName="fresh")
+"""
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*SuiteError: the suite's own CreateRepository request breaks the model*",
+            "*$.repositoryName: does not match the model's pattern*",
+            "*ContractViolation: CreateRepository: the target's answer breaks the contract*",
+            "CreateRepository * FAIL 1/1 * ERR 1/1*0%",
+        ]
+    )
+
+
+def test_unrelated_runs_do_not_start_a_target(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_plain="def test_x():\n    pass\n")
+    result = pytester.runpytest_subprocess("--ecr-target=moto-server")
+    result.assert_outcomes(passed=1)
+    assert "ECR conformance" not in result.stdout.str()
