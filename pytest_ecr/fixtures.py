@@ -1,32 +1,92 @@
-"""Fixtures: the active target, boto3 clients for it, and the contract client."""
+"""Fixtures: the target, clients, throwaway repositories and pushed images.
+
+Everything a run creates is recorded in one ledger and removed in reverse order:
+per-test resources at the end of their test, session resources at the end of the
+session, and whatever is still there (a run interrupted with Ctrl-C) when pytest
+unconfigures.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from botocore.client import BaseClient
 
 from .contract import ContractClient
+from .resources import (
+    CleanupError,
+    Image,
+    ImageFactory,
+    Ledger,
+    Namer,
+    Repository,
+    RepositoryFactory,
+    new_run_id,
+)
 from .settings import EcrSettings
 from .targets import Target, TargetUnavailable, make_target
 
 SETTINGS_KEY = pytest.StashKey[EcrSettings]()
-TARGET_KEY = pytest.StashKey[Target]()
+RUN_KEY = pytest.StashKey["EcrRun"]()
 CONTRACT_KEY = pytest.StashKey[ContractClient]()
 
 
-def active_target(config: pytest.Config) -> Target:
-    """The run's target, started on first use (so unrelated test runs never start moto)."""
-    target = config.stash.get(TARGET_KEY, None)
-    if target is None:
-        target = make_target(config.stash[SETTINGS_KEY])
-        config.stash[TARGET_KEY] = target
-    try:
-        target.start()
-    except TargetUnavailable as exc:
-        pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
-    return target
+class EcrRun:
+    """The run's target, client, names and ledger; started on first use."""
+
+    def __init__(self, settings: EcrSettings, run_id: str) -> None:
+        self.settings = settings
+        self.target: Target = make_target(settings)
+        self.namer = Namer(
+            prefix=settings.name_prefix,
+            run_id=run_id,
+            worker=os.environ.get("PYTEST_XDIST_WORKER", "main"),
+        )
+        self.ledger = Ledger()
+        self._client: BaseClient | None = None
+
+    def start(self) -> None:
+        try:
+            self.target.start()
+        except TargetUnavailable as exc:
+            pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
+
+    @property
+    def client(self) -> BaseClient:
+        self.start()
+        if self._client is None:
+            self._client = self.target.client()
+        return self._client
+
+    def close(self) -> None:
+        """Remove what is left, then stop the target. Failures are printed, never lost."""
+        try:
+            self.ledger.close()
+        except CleanupError as exc:
+            sys.stderr.write(f"\n{exc}\n")
+        finally:
+            if self._client is not None:
+                self._client.close()
+            self.target.stop()
+
+
+def ecr_run(config: pytest.Config) -> EcrRun:
+    return config.stash[RUN_KEY]
+
+
+def run_id_for(config: pytest.Config, settings: EcrSettings) -> str:
+    """One run id per run: the controller's under xdist, else the setting or a new one."""
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput and workerinput.get("ecr_run_id"):
+        return str(workerinput["ecr_run_id"])
+    return settings.run_id or new_run_id()
+
+
+# -- targets and clients -------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -38,15 +98,19 @@ def ecr_settings(pytestconfig: pytest.Config) -> EcrSettings:
 @pytest.fixture(scope="session")
 def ecr_target(pytestconfig: pytest.Config) -> Target:
     """The started target (moto, moto-server, url or aws); stopped at the end of the run."""
-    return active_target(pytestconfig)
+    run = ecr_run(pytestconfig)
+    run.start()
+    return run.target
 
 
 @pytest.fixture(scope="session")
-def ecr_client(ecr_target: Target) -> Iterator[BaseClient]:
-    """A plain boto3 ECR client for the active target."""
-    client = ecr_target.client()
-    yield client
-    client.close()
+def ecr_client(pytestconfig: pytest.Config, ecr_target: Target) -> BaseClient:
+    """A plain boto3 ECR client for the active target.
+
+    With the ``moto`` target it also works inside a test's own ``moto.mock_aws()``:
+    moto counts nested mocks, and both see the same registry.
+    """
+    return ecr_run(pytestconfig).client
 
 
 @pytest.fixture(scope="session")
@@ -72,3 +136,76 @@ def ecr_contract(
         yield contract
     finally:
         contract.close()
+
+
+# -- repositories and images -----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def ecr_repository_factory(
+    pytestconfig: pytest.Config, ecr_client: BaseClient, ecr_target: Target
+) -> Iterator[RepositoryFactory]:
+    """Creates repositories; what it created is deleted at the end of the session.
+
+    ``ecr_repository_factory.create(hint, tag_mutability=..., exclusion_filters=...,
+    scan_on_push=..., encryption=..., kms_key=..., tags=...)`` returns a
+    :class:`~pytest_ecr.resources.Repository`; ``release(repository)`` deletes it early.
+    """
+    run = ecr_run(pytestconfig)
+    factory = RepositoryFactory(ecr_client, run.namer, run.ledger, ecr_target.region)
+    yield factory
+    run.ledger.close()
+
+
+@pytest.fixture(scope="session")
+def ecr_image_factory(
+    pytestconfig: pytest.Config,
+    ecr_client: BaseClient,
+    ecr_repository_factory: RepositoryFactory,
+) -> ImageFactory:
+    """Builds synthetic images and pushes them through the ECR layer-upload API.
+
+    ``ecr_image_factory.push(repository, tags=..., layers=..., layer_size=...,
+    manifest_format="docker"|"oci", platforms=[...], seed=..., artifact_type=...,
+    subject=...)`` returns a :class:`~pytest_ecr.resources.Image`.
+    """
+    return ImageFactory(ecr_client, ecr_run(pytestconfig).ledger)
+
+
+def _marker_kwargs(request: pytest.FixtureRequest, name: str) -> dict[str, Any]:
+    marker = request.node.get_closest_marker(name)
+    if marker is None:
+        return {}
+    if marker.args:
+        raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.{name} takes keywords only")
+    return dict(marker.kwargs)
+
+
+@pytest.fixture
+def ecr_repository(
+    request: pytest.FixtureRequest, ecr_repository_factory: RepositoryFactory
+) -> Iterator[Repository]:
+    """A fresh repository for this test, deleted (with its images) when the test ends.
+
+    Configure it with ``@pytest.mark.ecr_repository(tag_mutability="IMMUTABLE", ...)``,
+    which takes the keywords of ``ecr_repository_factory.create``.
+    """
+    options = _marker_kwargs(request, "ecr_repository")
+    repository = ecr_repository_factory.create(request.node.name, **options)
+    yield repository
+    ecr_repository_factory.release(repository)
+
+
+@pytest.fixture
+def ecr_image(
+    request: pytest.FixtureRequest, ecr_image_factory: ImageFactory, ecr_repository: Repository
+) -> Iterator[Image]:
+    """An image pushed into this test's ``ecr_repository``.
+
+    Configure it with ``@pytest.mark.ecr_image(tags=["v1"], layers=3, platforms=[...])``,
+    which takes the keywords of ``ecr_image_factory.push``.
+    """
+    options = _marker_kwargs(request, "ecr_image")
+    image = ecr_image_factory.push(ecr_repository, **options)
+    yield image
+    ecr_image_factory.release(image)

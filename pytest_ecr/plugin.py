@@ -10,13 +10,19 @@ import pytest
 from .contract import ASPECTS, SuiteError, Unsupported
 from .fixtures import (
     CONTRACT_KEY,
+    RUN_KEY,
     SETTINGS_KEY,
-    TARGET_KEY,
+    EcrRun,
     _ecr_contract_boto_client,
     ecr_client,
     ecr_contract,
+    ecr_image,
+    ecr_image_factory,
+    ecr_repository,
+    ecr_repository_factory,
     ecr_settings,
     ecr_target,
+    run_id_for,
 )
 from .model import load_model
 from .report import Matrix, Outcome, Result
@@ -26,6 +32,10 @@ __all__ = [
     "_ecr_contract_boto_client",
     "ecr_client",
     "ecr_contract",
+    "ecr_image",
+    "ecr_image_factory",
+    "ecr_repository",
+    "ecr_repository_factory",
     "ecr_settings",
     "ecr_target",
 ]
@@ -57,13 +67,33 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{CONTRACT_MARKER}(operation=None, aspect=None): tie a contract test to one ECR "
         f"operation and one aspect ({', '.join(ASPECTS)}) for the conformance report.",
     )
+    config.addinivalue_line(
+        "markers",
+        "ecr_repository(**options): options for the ecr_repository fixture (the keywords "
+        "of ecr_repository_factory.create: tag_mutability, exclusion_filters, scan_on_push, "
+        "encryption, kms_key, tags).",
+    )
+    config.addinivalue_line(
+        "markers",
+        "ecr_image(**options): options for the ecr_image fixture (the keywords of "
+        "ecr_image_factory.push: tags, layers, layer_size, manifest_format, platforms, seed, "
+        "artifact_type, subject).",
+    )
     cli = {spec.name: config.getoption(spec.flag) for spec in SPECS}
     ini = {spec.name: config.getini(spec.ini) for spec in SPECS if spec.ini}
     try:
-        config.stash[SETTINGS_KEY] = resolve_settings(cli, ini)
+        settings = resolve_settings(cli, ini)
     except SettingsError as exc:
         raise pytest.UsageError(f"pytest-ecr: {exc}") from None
+    config.stash[SETTINGS_KEY] = settings
+    config.stash[RUN_KEY] = EcrRun(settings, run_id_for(config, settings))
     config.stash[MATRIX_KEY] = Matrix()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: every worker uses the controller's run id."""
+    node.workerinput["ecr_run_id"] = node.config.stash[RUN_KEY].namer.run_id
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -76,9 +106,11 @@ def pytest_report_header(config: pytest.Config) -> str:
         if settings.target == "moto"
         else "AWS"
     )
+    run = config.stash[RUN_KEY]
     return (
         f"ecr: target={settings.target} ({src['target']}), endpoint={endpoint}, "
-        f"region={settings.region}, strict={settings.strict}"
+        f"region={settings.region}, strict={settings.strict}, names={run.namer.prefix}/"
+        f"{run.namer.run_id}/"
     )
 
 
@@ -227,6 +259,6 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    target = config.stash.get(TARGET_KEY, None)
-    if target is not None:
-        target.stop()
+    run = config.stash.get(RUN_KEY, None)
+    if run is not None:
+        run.close()

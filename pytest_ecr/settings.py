@@ -103,6 +103,30 @@ def parse_region(option: str, value: Any) -> str:
     return text
 
 
+#: One path component of the model's RepositoryName pattern.
+NAME_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*")
+
+
+def parse_name_prefix(option: str, value: Any) -> str:
+    text = str(value).strip().strip("/")
+    if not all(NAME_COMPONENT.fullmatch(part) for part in text.split("/")):
+        raise SettingsError(
+            option,
+            f"{text!r} cannot start a repository name (lower-case letters and digits, "
+            "separated by '.', '_', '__', '-' or '/')",
+        )
+    return text
+
+
+def parse_run_id(option: str, value: Any) -> str:
+    text = str(value).strip()
+    if not NAME_COMPONENT.fullmatch(text) or len(text) > 40:
+        raise SettingsError(
+            option, f"{text!r} is not a run id (up to 40 lower-case letters, digits and '-')"
+        )
+    return text
+
+
 def parse_positive_int(option: str, value: Any) -> int:
     try:
         number = int(value)
@@ -195,6 +219,26 @@ SPECS: tuple[Spec, ...] = (
         is_flag=True,
     ),
     Spec(
+        "name_prefix",
+        "--ecr-name-prefix",
+        "ecr_name_prefix",
+        "PYTEST_ECR_NAME_PREFIX",
+        "pytest-ecr",
+        parse_name_prefix,
+        "The first part of every repository name the plugin creates, and what "
+        "`pytest-ecr sweep` looks under (default pytest-ecr).",
+    ),
+    Spec(
+        "run_id",
+        "--ecr-run-id",
+        None,
+        "PYTEST_ECR_RUN_ID",
+        None,
+        parse_run_id,
+        "The run id in resource names and in the marker tag (default: random per run; "
+        "fix it to make resource names repeatable).",
+    ),
+    Spec(
         "max_attempts",
         "--ecr-max-attempts",
         "ecr_max_attempts",
@@ -232,6 +276,8 @@ class EcrSettings:
     region: str = DEFAULT_REGION
     strict: bool = False
     allow_aws: bool = False
+    name_prefix: str = "pytest-ecr"
+    run_id: str | None = None
     max_attempts: int = 3
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
