@@ -77,3 +77,36 @@ def canned() -> Iterator[tuple[CannedTarget, ContractClient]]:
     yield target, contract
     contract.close()
     client.close()
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """A moto server for tests that run pytest-ecr against an outside endpoint."""
+    from pytest_ecr.targets import MotoServerTarget
+
+    server = MotoServerTarget(EcrSettings(target="moto-server"))
+    server.start()
+    assert server.endpoint_url is not None
+    yield server.endpoint_url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def moto_server_client(moto_server: str) -> Any:
+    """A plain client of :func:`moto_server`, for looking at what a run left behind."""
+    import boto3
+
+    return boto3.client(
+        "ecr",
+        endpoint_url=moto_server,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def repositories_under(client: Any, prefix: str) -> list[str]:
+    names = []
+    for page in client.get_paginator("describe_repositories").paginate():
+        names += [r["repositoryName"] for r in page["repositories"]]
+    return sorted(n for n in names if n.startswith(prefix + "/"))
