@@ -188,6 +188,8 @@ class ContractClient:
         self.strict = strict
         self.model = load_model()
         self.exchanges: list[Exchange] = []
+        #: Every error code a test expected, in order (see ``triggers=`` on the marker).
+        self.expected_codes: list[str] = []
         #: Unknown members seen in responses (notes, unless strict).
         self.notes: list[str] = []
         self._invalid = False
@@ -319,6 +321,7 @@ class ContractClient:
                 f"{operation}: expected error(s) {sorted(expected - allowed) or '(none)'} "
                 "are neither modeled for the operation nor common AWS errors"
             )
+        self.expected_codes += sorted(expected)
         with self._mode(invalid=invalid):
             exchange, _ = self._send(operation, params)
         violations, got_code, message = self._error_violations(operation, exchange, expected)

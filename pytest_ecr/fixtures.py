@@ -28,6 +28,7 @@ from .resources import (
     new_run_id,
 )
 from .settings import EcrSettings
+from .suite import Scenario
 from .targets import Target, TargetUnavailable, make_target
 
 SETTINGS_KEY = pytest.StashKey[EcrSettings]()
@@ -209,3 +210,18 @@ def ecr_image(
     image = ecr_image_factory.push(ecr_repository, **options)
     yield image
     ecr_image_factory.release(image)
+
+
+@pytest.fixture(scope="module")
+def ecr_scenario(
+    request: pytest.FixtureRequest,
+    ecr_client: BaseClient,
+    ecr_repository_factory: RepositoryFactory,
+    ecr_image_factory: ImageFactory,
+) -> Iterator[Scenario]:
+    """Resources the valid requests of a contract module refer to (created on first use)."""
+    scenario = Scenario(
+        ecr_client, ecr_repository_factory, ecr_image_factory, request.module.__name__
+    )
+    yield scenario
+    scenario.close()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .contract import ASPECTS, SuiteError, Unsupported
+from .deviations import DeviationsError, for_target, load_deviations
 from .fixtures import (
     CONTRACT_KEY,
     RUN_KEY,
@@ -41,6 +43,7 @@ __all__ = [
 ]
 
 MATRIX_KEY = pytest.StashKey[Matrix]()
+STALE_KEY = pytest.StashKey[list[str]]()
 CONTRACT_MARKER = "ecr_contract"
 
 
@@ -59,6 +62,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             )
         if spec.ini:
             parser.addini(spec.ini, help=spec.help, default=None)
+    deviations_help = (
+        "A JSON file of known deviations per target (see pytest_ecr.deviations); the "
+        "listed contracts are reported as known deviations on those targets."
+    )
+    group.addoption("--ecr-deviations", default=None, metavar="PATH", help=deviations_help)
+    parser.addini(
+        "ecr_deviations", help=deviations_help + " Relative to the ini file.", default=None
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -125,7 +136,40 @@ def _contract_of(item: pytest.Item) -> tuple[str | None, str | None]:
     return operation, aspect
 
 
+def _deviations_path(config: pytest.Config) -> Path | None:
+    option = config.getoption("--ecr-deviations")
+    if option:
+        return Path(option)
+    ini = config.getini("ecr_deviations")
+    if ini:
+        base = config.inipath.parent if config.inipath else config.rootpath
+        return base / str(ini)
+    return None
+
+
+def _mark_deviations(config: pytest.Config, items: list[pytest.Item]) -> None:
+    path = _deviations_path(config)
+    if path is None:
+        return
+    try:
+        known = for_target(load_deviations(path), config.stash[SETTINGS_KEY].target)
+    except DeviationsError as exc:
+        raise pytest.UsageError(f"pytest-ecr: --ecr-deviations: {exc}") from None
+    for item in items:
+        reason = known.get(item.nodeid)
+        if reason is not None:
+            item.add_marker(pytest.mark.xfail(reason=f"known deviation: {reason}", strict=True))
+    # Entries for a module that was collected, naming no test of it, are stale.
+    collected = {item.nodeid for item in items}
+    files = {nodeid.split("::", 1)[0] for nodeid in collected}
+    config.stash[STALE_KEY] = sorted(
+        nodeid for nodeid in known if nodeid.split("::", 1)[0] in files and nodeid not in collected
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _mark_deviations(config, items)
     model = load_model()
     problems = []
     for item in items:
@@ -164,6 +208,15 @@ def pytest_runtest_makereport(
     contract = item.stash.get(CONTRACT_KEY, None)
     if contract is not None and report.when == "call":
         report.ecr_notes = list(contract.notes)  # type: ignore[attr-defined]
+        triggers = _triggers_of(item)
+        if report.passed and triggers and triggers not in contract.expected_codes:
+            report.outcome = "failed"
+            report.longrepr = (
+                f"SuiteError: {item.nodeid} declares triggers={triggers!r} but never expects "
+                f"that error (it expected {contract.expected_codes or 'none'})"
+            )
+            excinfo = None
+            report.ecr_suite_error = True  # type: ignore[attr-defined]
     outcome = _outcome(report, excinfo)
     if outcome is not None:
         report.ecr_result = {  # type: ignore[attr-defined]
@@ -175,10 +228,22 @@ def pytest_runtest_makereport(
     return report
 
 
+def _triggers_of(item: pytest.Item) -> str | None:
+    for marker in item.iter_markers(CONTRACT_MARKER):
+        if "triggers" in marker.kwargs:
+            return str(marker.kwargs["triggers"])
+    return None
+
+
 def _outcome(report: pytest.TestReport, excinfo: Any) -> Outcome | None:
     if getattr(report, "ecr_unsupported", False):
         return "unsupported"
     if report.when == "call":
+        if getattr(report, "ecr_suite_error", False):
+            return "error"
+        if hasattr(report, "wasxfail"):
+            # A known deviation that happened, or (strict) one that no longer does.
+            return "deviation" if report.skipped else "fail"
         if report.passed:
             return "pass"
         if report.skipped:
@@ -195,6 +260,8 @@ def _outcome(report: pytest.TestReport, excinfo: Any) -> Outcome | None:
 
 
 def _reason(report: pytest.TestReport) -> str:
+    if hasattr(report, "wasxfail"):
+        return str(report.wasxfail)
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2])
     if report.failed:

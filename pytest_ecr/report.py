@@ -9,12 +9,19 @@ from typing import Literal, get_args
 
 from .contract import ASPECTS
 
-Outcome = Literal["pass", "fail", "unsupported", "skipped", "error"]
+Outcome = Literal["pass", "fail", "deviation", "unsupported", "skipped", "error"]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 
 #: How a cell with several tests is summarised: the worst outcome wins.
-_SEVERITY = {"error": 0, "fail": 1, "unsupported": 2, "skipped": 3, "pass": 4}
-_SYMBOL = {"pass": "ok", "fail": "FAIL", "unsupported": "unsup", "skipped": "skip", "error": "ERR"}
+_SEVERITY = {"error": 0, "fail": 1, "deviation": 2, "unsupported": 3, "skipped": 4, "pass": 5}
+_SYMBOL = {
+    "pass": "ok",
+    "fail": "FAIL",
+    "deviation": "dev",
+    "unsupported": "unsup",
+    "skipped": "skip",
+    "error": "ERR",
+}
 
 
 @dataclass(frozen=True)

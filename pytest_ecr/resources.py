@@ -323,7 +323,7 @@ class ImageFactory:
                 subject=subject_built,
             )
         Pusher(self.client, repository.name, repository.registry_id).put(built, tuple(tags))
-        image = _image(repository, built, tuple(tags))
+        image = image_from_built(repository, built, tuple(tags))
         self._entries[image.uri] = self.ledger.record(
             "image", image.uri, lambda: self.delete(image)
         )
@@ -348,8 +348,8 @@ class ImageFactory:
         )
 
 
-def _image(repository: Repository, built: BuiltManifest, tags: tuple[str, ...]) -> Image:
-    children = tuple(_image(repository, child, ()) for child in built.children)
+def image_from_built(repository: Repository, built: BuiltManifest, tags: tuple[str, ...]) -> Image:
+    children = tuple(image_from_built(repository, child, ()) for child in built.children)
     size = max(c.size for c in children) if children else sum(blob.size for blob in built.layers)
     return Image(
         repository=repository,

@@ -1,0 +1,183 @@
+"""What contract modules share: the scenario valid requests are built from, the
+model-derived validation tests, and the reasons an error cannot be triggered.
+
+A contract module looks like this::
+
+    OPERATION = "GetRepositoryPolicy"
+    pytestmark = pytest.mark.ecr_contract(OPERATION)
+
+    def valid_request(s: Scenario) -> dict[str, Any]:
+        return {"registryId": s.registry_id, "repositoryName": s.repository.name}
+
+    test_validation = validation_tests(OPERATION, valid_request)
+
+    UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
+
+    @pytest.mark.ecr_contract(aspect="errors", triggers="RepositoryNotFoundException")
+    def test_missing_repository(ecr_contract): ...
+
+The coverage test in ``tests/`` checks that every modeled error of ``OPERATION`` is
+either named by a test's ``triggers=`` or listed in ``UNTRIGGERED`` with a reason, and
+that ``valid_request`` holds every constrained member, so that every constraint gets
+a validation case.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from .contract import ContractClient, SuiteError
+from .images import EcrClient
+from .invalid import ConstraintCase, constraint_cases, get_path, has_path, invalid_value, with_value
+from .model import load_model
+from .resources import Image, ImageFactory, Repository, RepositoryFactory
+
+#: Reasons shared by many modules for a modeled error that no test triggers.
+SERVER_EXCEPTION = (
+    "ServerException is the registry's own internal failure (HTTP 500); no request makes "
+    "a correct registry answer it"
+)
+KMS_EXCEPTION = (
+    "needs a KMS key that KMS refuses to use for ECR; the suite cannot make KMS fail on a "
+    "generic target"
+)
+LIMIT_EXCEPTION = (
+    "needs an account-level service quota to be reached; the quotas of a generic target are "
+    "unknown and reaching AWS's would cost the account"
+)
+UPSTREAM = (
+    "needs a pull-through cache rule whose upstream registry is unreachable; the suite does "
+    "not reach upstream registries"
+)
+
+#: The modeled errors that mean "invalid input" (HTTP 400). AWS answers constraint
+#: violations of ECR requests with InvalidParameterException, for example "Invalid
+#: parameter at 'repositoryName' failed to satisfy constraint: 'must have length greater
+#: than or equal to 2'" (reported in aws/aws-dotnet-deploy#549 and, with "Status Code:
+#: 400", in stelligent/mu#323); newer operations also model ValidationException.
+VALIDATION_ERRORS = frozenset({"InvalidParameterException", "ValidationException"})
+
+
+def validation_codes(case: ConstraintCase) -> frozenset[str]:
+    """The codes a refusal of ``case`` may carry: the operation's modeled validation errors."""
+    modeled = load_model().modeled_errors(case.operation)
+    codes = modeled & VALIDATION_ERRORS
+    if "tags" in case.path:
+        codes |= modeled & {"InvalidTagParameterException"}
+    return codes
+
+
+class Scenario:
+    """The resources valid requests refer to, created the first time they are used.
+
+    One per contract module (the ``ecr_scenario`` fixture); removed with the module.
+    """
+
+    def __init__(
+        self,
+        client: EcrClient,
+        repositories: RepositoryFactory,
+        images: ImageFactory,
+        hint: str,
+    ) -> None:
+        self.client = client
+        self._repositories = repositories
+        self._images = images
+        self._hint = hint
+        self._repository: Repository | None = None
+        self._image: Image | None = None
+        self._upload_id: str | None = None
+
+    @property
+    def repository(self) -> Repository:
+        if self._repository is None:
+            self._repository = self._repositories.create(self._hint)
+        return self._repository
+
+    @property
+    def registry_id(self) -> str:
+        return self.repository.registry_id
+
+    @property
+    def image(self) -> Image:
+        """An image tagged ``v1`` in :attr:`repository`."""
+        if self._image is None:
+            self._image = self._images.push(self.repository, tags=["v1"], seed=self._hint)
+        return self._image
+
+    @property
+    def layer_digest(self) -> str:
+        return self.image.layer_digests[0]
+
+    @property
+    def upload_id(self) -> str:
+        """The id of a layer upload started in :attr:`repository` (and never completed)."""
+        if self._upload_id is None:
+            started = self.client.initiate_layer_upload(repositoryName=self.repository.name)
+            self._upload_id = str(started["uploadId"])
+        return self._upload_id
+
+    def close(self) -> None:
+        if self._repository is not None:
+            self._repositories.release(self._repository)
+
+
+class FakeScenario:
+    """Fixed, well-formed values in place of a real scenario (for static checks)."""
+
+    client = None
+    registry_id = "123456789012"
+    repository = Repository(
+        name="pytest-ecr/r0/main/fake-0",
+        arn="arn:aws:ecr:us-east-1:123456789012:repository/pytest-ecr/r0/main/fake-0",
+        uri="123456789012.dkr.ecr.us-east-1.amazonaws.com/pytest-ecr/r0/main/fake-0",
+        registry_id="123456789012",
+        region="us-east-1",
+    )
+    upload_id = "0f0e0d0c-0b0a-0908-0706-050403020100"
+
+    @functools.cached_property
+    def image(self) -> Image:
+        from .images import build_image
+        from .resources import image_from_built
+
+        return image_from_built(self.repository, build_image(seed="fake"), ("v1",))
+
+    @property
+    def layer_digest(self) -> str:
+        return self.image.layer_digests[0]
+
+
+ValidRequest = Callable[[Any], dict[str, Any]]
+
+
+def validation_tests(operation: str, valid_request: ValidRequest) -> Callable[..., None]:
+    """One test per constraint of ``operation``'s input, derived from the model.
+
+    Each case sends ``valid_request(scenario)`` with one member replaced by a value that
+    breaks one constraint, past botocore's client-side validation, and expects HTTP 400
+    with a modeled validation error.
+    """
+    cases = constraint_cases(operation)
+
+    @pytest.mark.ecr_contract(operation, "validation")
+    @pytest.mark.parametrize("case", cases, ids=[c.id for c in cases])
+    def test_validation(
+        case: ConstraintCase, ecr_contract: ContractClient, ecr_scenario: Scenario
+    ) -> None:
+        request = valid_request(ecr_scenario)
+        if not has_path(request, case.path):
+            raise SuiteError(f"{operation}: valid_request has no member at {case.id}")
+        bad = with_value(request, case.path, invalid_value(case, get_path(request, case.path)))
+        ecr_contract.expect_invalid(operation, validation_codes(case), **bad)
+
+    test_validation.__doc__ = (
+        f"{operation} refuses each value outside the model's constraints with HTTP 400 "
+        "and a modeled validation error."
+    )
+    test_validation.ecr_valid_request = valid_request  # type: ignore[attr-defined]
+    return test_validation
