@@ -2,19 +2,51 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pytest_ecr import ContractClient
+from pytest_ecr.resources import Image, Repository
+from pytest_ecr.suite import MISSING_REPOSITORY, SERVER_EXCEPTION, Scenario, ids, validation_tests
 
-pytestmark = pytest.mark.ecr_contract("DescribeImageReplicationStatus")
+OPERATION = "DescribeImageReplicationStatus"
+pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
-@pytest.mark.ecr_contract(aspect="errors")
-def test_missing_repository_is_reported(ecr_contract: ContractClient) -> None:
-    """A repository that does not exist: RepositoryNotFoundException, as the model lists."""
+def valid_request(s: Scenario) -> dict[str, Any]:
+    return {**ids(s.repository), "imageId": {"imageTag": "v1"}}
+
+
+test_validation = validation_tests(OPERATION, valid_request)
+
+UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
+
+
+@pytest.mark.ecr_contract(aspect="behavior")
+def test_status_of_a_pushed_image(ecr_contract: ContractClient, ecr_image: Image) -> None:
+    answer = ecr_contract.call(
+        OPERATION, **ids(ecr_image.repository), imageId={"imageDigest": ecr_image.digest}
+    )
+    assert answer["repositoryName"] == ecr_image.repository.name
+    assert answer["imageId"]["imageDigest"] == ecr_image.digest
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="ImageNotFoundException")
+def test_missing_image(ecr_contract: ContractClient, ecr_repository: Repository) -> None:
     ecr_contract.expect_error(
-        "DescribeImageReplicationStatus",
+        OPERATION,
+        "ImageNotFoundException",
+        **ids(ecr_repository),
+        imageId={"imageTag": "no-such-tag"},
+    )
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="RepositoryNotFoundException")
+def test_missing_repository(ecr_contract: ContractClient) -> None:
+    ecr_contract.expect_error(
+        OPERATION,
         "RepositoryNotFoundException",
-        repositoryName="pytest-ecr-no-such-repository",
+        repositoryName=MISSING_REPOSITORY,
         imageId={"imageTag": "latest"},
     )

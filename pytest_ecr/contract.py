@@ -270,9 +270,12 @@ class ContractClient:
                     f"{operation}: botocore could not build the request: {exc!r}"
                 ) from exc
             if self._current.status is None:
+                # A connection error or timeout; in-process moto raising instead of
+                # answering lands here too.
                 raise ContractViolation(
                     operation,
-                    [Violation("response", "an HTTP answer", None, f"no answer: {exc}")],
+                    [Violation("response", "an HTTP answer", type(exc).__name__,
+                               f"no answer: {exc}")],
                     self._current,
                 ) from exc
             outcome = _Unparsable(exc)

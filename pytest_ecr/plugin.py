@@ -22,6 +22,7 @@ from .fixtures import (
     ecr_image_factory,
     ecr_repository,
     ecr_repository_factory,
+    ecr_scenario,
     ecr_settings,
     ecr_target,
     run_id_for,
@@ -38,6 +39,7 @@ __all__ = [
     "ecr_image_factory",
     "ecr_repository",
     "ecr_repository_factory",
+    "ecr_scenario",
     "ecr_settings",
     "ecr_target",
 ]

@@ -249,6 +249,27 @@ class RepositoryFactory:
         )
         return repository
 
+    @property
+    def marker_tag(self) -> dict[str, str]:
+        """The marker tag, as CreateRepository and TagResource take it."""
+        return {"Key": MARKER_TAG, "Value": self.namer.run_id}
+
+    def reserve(self, hint: str = "new") -> str:
+        """A fresh name for a repository that a test creates itself (or a request might).
+
+        The repository of that name is deleted at the end of the session if it exists.
+        """
+        name = self.namer.name(hint)
+
+        def remove() -> None:
+            _missing_ok(
+                self.client,
+                lambda: self.client.delete_repository(repositoryName=name, force=True),
+            )
+
+        self.ledger.record("repository", name, remove)
+        return name
+
     def release(self, repository: Repository) -> None:
         """Delete ``repository`` now (with its images) instead of at the end of the run."""
         entry = self._entries.pop(repository.name, None)

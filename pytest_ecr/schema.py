@@ -290,23 +290,33 @@ def _reachable(shape: Shape) -> dict[str, Shape]:
     return seen
 
 
-def build_schema(shape: Shape) -> JsonSchema:
-    """A self-contained draft 2020-12 schema for ``shape`` and every shape it reaches."""
-    return {
-        "$schema": DRAFT,
-        "$ref": f"#/$defs/{shape.name}",
-        "$defs": {name: shape_schema(s) for name, s in sorted(_reachable(shape).items())},
-    }
+#: Size minimums that only hold for requests. Shapes are shared by requests and
+#: responses, and a response says "none" with an empty list: AWS answers ListImages of
+#: an empty repository with ``"imageIds": []`` although ImageIdentifierList has min 1.
+_INPUT_ONLY = ("minItems", "minProperties")
+
+
+def build_schema(shape: Shape, direction: Direction = "input") -> JsonSchema:
+    """A self-contained draft 2020-12 schema for ``shape`` and every shape it reaches.
+
+    For ``output``, list and map minimums are left out (see ``_INPUT_ONLY``).
+    """
+    defs = {name: shape_schema(s) for name, s in sorted(_reachable(shape).items())}
+    if direction == "output":
+        for definition in defs.values():
+            for key in _INPUT_ONLY:
+                definition.pop(key, None)
+    return {"$schema": DRAFT, "$ref": f"#/$defs/{shape.name}", "$defs": defs}
 
 
 @functools.cache
-def _model_schema(shape_name: str) -> JsonSchema:
-    return build_schema(load_model().shape(shape_name))
+def _model_schema(shape_name: str, direction: Direction) -> JsonSchema:
+    return build_schema(load_model().shape(shape_name), direction)
 
 
-def schema_for_shape(shape_name: str) -> JsonSchema:
+def schema_for_shape(shape_name: str, direction: Direction = "input") -> JsonSchema:
     """The schema of a shape of the installed model (a fresh copy)."""
-    return copy.deepcopy(_model_schema(shape_name))
+    return copy.deepcopy(_model_schema(shape_name, direction))
 
 
 _EMPTY_OBJECT: JsonSchema = {"$schema": DRAFT, "type": "object", "additionalProperties": False}
@@ -321,7 +331,7 @@ def operation_shape_name(operation: str, direction: Direction) -> str | None:
 def operation_schema(operation: str, direction: Direction) -> JsonSchema:
     """The schema of an operation's request (``input``) or response (``output``) body."""
     name = operation_shape_name(operation, direction)
-    return dict(_EMPTY_OBJECT) if name is None else schema_for_shape(name)
+    return dict(_EMPTY_OBJECT) if name is None else schema_for_shape(name, direction)
 
 
 # -- validation --------------------------------------------------------------
@@ -343,7 +353,8 @@ class Violation:
 @dataclass(frozen=True)
 class ValidationResult:
     violations: tuple[Violation, ...]
-    #: Members the model does not know. Notes, unless the run is strict.
+    #: What the model does not know: members, and in responses enum values. Notes,
+    #: unless the run is strict.
     unknown_members: tuple[Violation, ...]
 
     @property
@@ -365,21 +376,31 @@ def format_path(parts: Iterable[str | int]) -> str:
 
 
 @functools.cache
-def _validator(shape_name: str | None) -> jsonschema.Draft202012Validator:
-    schema = _EMPTY_OBJECT if shape_name is None else _model_schema(shape_name)
+def _validator(shape_name: str | None, direction: Direction) -> jsonschema.Draft202012Validator:
+    schema = _EMPTY_OBJECT if shape_name is None else _model_schema(shape_name, direction)
     return jsonschema.Draft202012Validator(schema)
 
 
 def validator_for(operation: str, direction: Direction) -> jsonschema.Draft202012Validator:
     """The compiled validator of an operation's input or output (cached per shape)."""
-    return _validator(operation_shape_name(operation, direction))
+    return _validator(operation_shape_name(operation, direction), direction)
 
 
-def _describe(error: jsonschema.ValidationError) -> Iterable[tuple[bool, Violation]]:
-    """Turn one jsonschema error into (is_unknown_member, violation) pairs."""
+def _describe(
+    error: jsonschema.ValidationError, direction: Direction
+) -> Iterable[tuple[bool, Violation]]:
+    """Turn one jsonschema error into (is_unknown_to_the_model, violation) pairs."""
     path = list(error.absolute_path)
     kind = error.validator
     expected = error.validator_value
+    if kind == "enum" and direction == "output":
+        # AWS adds enum values before botocore knows them, as it adds members.
+        yield (
+            True,
+            Violation(format_path(path), f"one of {expected!r}", error.instance,
+                      "value not in the model's enum"),
+        )
+        return
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         known = error.schema.get("properties", {})
         for key in sorted(k for k in error.instance if k not in known):
@@ -448,15 +469,23 @@ def _short(value: Any, limit: int = 60) -> str:
 
 def validate(operation: str, direction: Direction, instance: Any) -> ValidationResult:
     """Validate a wire body of ``operation``; every violation is listed with its path."""
-    return validate_with(validator_for(operation, direction), instance)
+    return validate_with(validator_for(operation, direction), instance, direction=direction)
 
 
-def validate_with(validator: jsonschema.Draft202012Validator, instance: Any) -> ValidationResult:
-    """Validate ``instance``, telling members the model does not know apart from violations."""
+def validate_with(
+    validator: jsonschema.Draft202012Validator,
+    instance: Any,
+    *,
+    direction: Direction = "input",
+) -> ValidationResult:
+    """Validate ``instance``, telling what the model does not know apart from violations.
+
+    Unknown members, and in responses values outside an enum, are ``unknown_members``.
+    """
     violations: list[Violation] = []
     unknown: list[Violation] = []
     for error in validator.iter_errors(instance):
-        for is_unknown, violation in _describe(error):
+        for is_unknown, violation in _describe(error, direction):
             (unknown if is_unknown else violations).append(violation)
     violations.sort(key=lambda v: v.path)
     unknown.sort(key=lambda v: v.path)

@@ -25,14 +25,22 @@ a validation case.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from .contract import ContractClient, SuiteError
+from .contract import ContractClient, ContractViolation, SuiteError
 from .images import EcrClient
-from .invalid import ConstraintCase, constraint_cases, get_path, has_path, invalid_value, with_value
+from .invalid import (
+    ConstraintCase,
+    constraint_cases,
+    get_path,
+    has_path,
+    invalid_value,
+    with_value,
+)
 from .model import load_model
 from .resources import Image, ImageFactory, Repository, RepositoryFactory
 
@@ -69,6 +77,53 @@ def validation_codes(case: ConstraintCase) -> frozenset[str]:
     if "tags" in case.path:
         codes |= modeled & {"InvalidTagParameterException"}
     return codes
+
+
+#: Well-formed names and digests of things that do not exist.
+MISSING_REPOSITORY = "pytest-ecr-missing/no-such-repository"
+MISSING_DIGEST = "sha256:" + "0" * 64
+MISSING_UPLOAD_ID = "00000000-0000-4000-8000-000000000000"
+
+#: A lifecycle policy (Amazon ECR User Guide, "Lifecycle policy parameters").
+LIFECYCLE_POLICY = json.dumps(
+    {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "description": "pytest-ecr: expire untagged images after 14 days",
+                "selection": {
+                    "tagStatus": "untagged",
+                    "countType": "sinceImagePushed",
+                    "countUnit": "days",
+                    "countNumber": 14,
+                },
+                "action": {"type": "expire"},
+            }
+        ]
+    }
+)
+
+
+def repository_policy(registry_id: str) -> str:
+    """A repository policy that lets the registry's own account pull."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "pytest-ecr",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{registry_id}:root"},
+                    "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                }
+            ],
+        }
+    )
+
+
+def ids(repository: Repository) -> dict[str, str]:
+    """``registryId`` and ``repositoryName`` of a repository, as most requests take them."""
+    return {"registryId": repository.registry_id, "repositoryName": repository.name}
 
 
 class Scenario:
@@ -113,6 +168,10 @@ class Scenario:
     def layer_digest(self) -> str:
         return self.image.layer_digests[0]
 
+    def new_repository_name(self, hint: str = "new") -> str:
+        """A name for a repository a request may create; deleted at the end if it was."""
+        return self._repositories.reserve(hint)
+
     @property
     def upload_id(self) -> str:
         """The id of a layer upload started in :attr:`repository` (and never completed)."""
@@ -140,6 +199,9 @@ class FakeScenario:
     )
     upload_id = "0f0e0d0c-0b0a-0908-0706-050403020100"
 
+    def new_repository_name(self, hint: str = "new") -> str:
+        return f"pytest-ecr/r0/main/{hint}-1"
+
     @functools.cached_property
     def image(self) -> Image:
         from .images import build_image
@@ -152,15 +214,35 @@ class FakeScenario:
         return self.image.layer_digests[0]
 
 
-ValidRequest = Callable[[Any], dict[str, Any]]
+ValidRequest = Callable[[Any], "dict[str, Any] | list[dict[str, Any]]"]
 
 
-def validation_tests(operation: str, valid_request: ValidRequest) -> Callable[..., None]:
+def request_with(
+    requests: dict[str, Any] | list[dict[str, Any]], case: ConstraintCase
+) -> dict[str, Any]:
+    """The first valid request that holds the member ``case`` constrains.
+
+    ``valid_request`` may give several requests where members exclude each other (for
+    example ``imageIds`` and ``maxResults`` of DescribeImages).
+    """
+    for request in [requests] if isinstance(requests, dict) else requests:
+        if has_path(request, case.path):
+            return request
+    raise SuiteError(f"{case.operation}: no valid request has a member at {case.id}")
+
+
+Undo = Callable[[EcrClient, dict[str, Any]], None]
+
+
+def validation_tests(
+    operation: str, valid_request: ValidRequest, *, undo: Undo | None = None
+) -> Callable[..., None]:
     """One test per constraint of ``operation``'s input, derived from the model.
 
     Each case sends ``valid_request(scenario)`` with one member replaced by a value that
     breaks one constraint, past botocore's client-side validation, and expects HTTP 400
-    with a modeled validation error.
+    with a modeled validation error. ``undo(client, parsed_response)`` reverses what a
+    target that wrongly accepts the request did (for example a repository it created).
     """
     cases = constraint_cases(operation)
 
@@ -169,11 +251,16 @@ def validation_tests(operation: str, valid_request: ValidRequest) -> Callable[..
     def test_validation(
         case: ConstraintCase, ecr_contract: ContractClient, ecr_scenario: Scenario
     ) -> None:
-        request = valid_request(ecr_scenario)
-        if not has_path(request, case.path):
-            raise SuiteError(f"{operation}: valid_request has no member at {case.id}")
+        request = request_with(valid_request(ecr_scenario), case)
         bad = with_value(request, case.path, invalid_value(case, get_path(request, case.path)))
-        ecr_contract.expect_invalid(operation, validation_codes(case), **bad)
+        try:
+            ecr_contract.expect_invalid(operation, validation_codes(case), **bad)
+        except ContractViolation as violation:
+            exchange = violation.exchange
+            if undo is not None and exchange is not None and exchange.status == 200:
+                data, _ = exchange.json_body()
+                undo(ecr_scenario.client, data)
+            raise
 
     test_validation.__doc__ = (
         f"{operation} refuses each value outside the model's constraints with HTTP 400 "

@@ -253,7 +253,6 @@ def test_valid_body_passes() -> None:
     ("mutation", "path", "expected"),
     [
         ({"createdAt": "2024-01-01"}, "$.repositories[0].createdAt", "JSON number"),
-        ({"imageTagMutability": "SOMETIMES"}, "$.repositories[0].imageTagMutability", "one of"),
         ({"repositoryName": "a" * 257}, "$.repositories[0].repositoryName", "maxLength 256"),
         ({"repositoryName": "Bad Name"}, "$.repositories[0].repositoryName", "a full match"),
         (
@@ -289,9 +288,9 @@ def test_every_violation_is_listed() -> None:
     assert [v.path for v in result.violations] == [
         "$.nextToken",
         "$.repositories[0].createdAt",
-        "$.repositories[0].imageTagMutability",
         "$.repositories[1].registryId",
     ]
+    assert [v.path for v in result.unknown_members] == ["$.repositories[0].imageTagMutability"]
 
 
 def test_unknown_members_are_notes_not_violations() -> None:
@@ -313,3 +312,21 @@ def test_schema_copies_are_independent() -> None:
     first = schema.operation_schema("ListImages", "output")
     first["$defs"].clear()
     assert schema.operation_schema("ListImages", "output")["$defs"]
+
+
+def test_output_lists_may_be_empty_where_requests_may_not() -> None:
+    """ImageIdentifierList has min 1: a request needs an image id, a response of an empty
+    repository has none."""
+    assert validate("ListImages", "output", {"imageIds": []}).ok
+    result = validate("BatchDeleteImage", "input", {"repositoryName": "abc", "imageIds": []})
+    assert [v.path for v in result.violations] == ["$.imageIds"]
+
+
+def test_unknown_enum_value_in_a_response_is_a_note() -> None:
+    body = {"repositories": [{**GOOD_REPOSITORY, "imageTagMutability": "SOMETIMES_LATER"}]}
+    result = validate("DescribeRepositories", "output", body)
+    assert result.ok
+    assert [v.path for v in result.unknown_members] == ["$.repositories[0].imageTagMutability"]
+    request = validate("CreateRepository", "input",
+                       {"repositoryName": "abc", "imageTagMutability": "SOMETIMES_LATER"})
+    assert [v.path for v in request.violations] == ["$.imageTagMutability"]

@@ -1,0 +1,59 @@
+"""Contracts of DeleteLifecyclePolicy."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pytest_ecr import ContractClient
+from pytest_ecr.resources import Repository
+from pytest_ecr.suite import (
+    LIFECYCLE_POLICY,
+    MISSING_REPOSITORY,
+    SERVER_EXCEPTION,
+    Scenario,
+    ids,
+    validation_tests,
+)
+
+OPERATION = "DeleteLifecyclePolicy"
+pytestmark = pytest.mark.ecr_contract(OPERATION)
+
+
+def valid_request(s: Scenario) -> dict[str, Any]:
+    return ids(s.repository)
+
+
+test_validation = validation_tests(OPERATION, valid_request)
+
+UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
+
+
+@pytest.mark.ecr_contract(aspect="behavior")
+def test_deleted_policy_is_returned_and_gone(
+    ecr_contract: ContractClient, ecr_repository: Repository
+) -> None:
+    ecr_contract.call(
+        "PutLifecyclePolicy", **ids(ecr_repository), lifecyclePolicyText=LIFECYCLE_POLICY
+    )
+    deleted = ecr_contract.call(OPERATION, **ids(ecr_repository))
+    assert json.loads(deleted["lifecyclePolicyText"]) == json.loads(LIFECYCLE_POLICY)
+    ecr_contract.expect_error(
+        "GetLifecyclePolicy", "LifecyclePolicyNotFoundException", **ids(ecr_repository)
+    )
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="LifecyclePolicyNotFoundException")
+def test_repository_without_a_policy(
+    ecr_contract: ContractClient, ecr_repository: Repository
+) -> None:
+    ecr_contract.expect_error(OPERATION, "LifecyclePolicyNotFoundException", **ids(ecr_repository))
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="RepositoryNotFoundException")
+def test_missing_repository(ecr_contract: ContractClient) -> None:
+    ecr_contract.expect_error(
+        OPERATION, "RepositoryNotFoundException", repositoryName=MISSING_REPOSITORY
+    )

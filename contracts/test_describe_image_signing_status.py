@@ -1,0 +1,59 @@
+"""Contracts of DescribeImageSigningStatus (managed signing, 2025-11; see
+../shared/reference/boto3-ecr-describe_image_signing_status.txt)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_ecr import ContractClient
+from pytest_ecr.resources import Image, Repository
+from pytest_ecr.suite import MISSING_REPOSITORY, SERVER_EXCEPTION, Scenario, ids, validation_tests
+
+OPERATION = "DescribeImageSigningStatus"
+pytestmark = pytest.mark.ecr_contract(OPERATION)
+
+
+def valid_request(s: Scenario) -> dict[str, Any]:
+    return {**ids(s.repository), "imageId": {"imageTag": "v1"}}
+
+
+test_validation = validation_tests(OPERATION, valid_request)
+
+UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
+
+
+@pytest.mark.ecr_contract(aspect="behavior")
+def test_status_of_a_pushed_image(ecr_contract: ContractClient, ecr_image: Image) -> None:
+    """The answer names the image; each status's ``failureCode`` and ``failureReason`` are
+    "only present if status is FAILED" (the reference page)."""
+    answer = ecr_contract.call(
+        OPERATION, **ids(ecr_image.repository), imageId={"imageDigest": ecr_image.digest}
+    )
+    assert answer["repositoryName"] == ecr_image.repository.name
+    assert answer["imageId"]["imageDigest"] == ecr_image.digest
+    for status in answer.get("signingStatuses", []):
+        failed = status.get("status") == "FAILED"
+        assert ("failureCode" in status) == failed, status
+        assert ("failureReason" in status) == failed, status
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="ImageNotFoundException")
+def test_missing_image(ecr_contract: ContractClient, ecr_repository: Repository) -> None:
+    ecr_contract.expect_error(
+        OPERATION,
+        "ImageNotFoundException",
+        **ids(ecr_repository),
+        imageId={"imageTag": "no-such-tag"},
+    )
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="RepositoryNotFoundException")
+def test_missing_repository(ecr_contract: ContractClient) -> None:
+    ecr_contract.expect_error(
+        OPERATION,
+        "RepositoryNotFoundException",
+        repositoryName=MISSING_REPOSITORY,
+        imageId={"imageTag": "v1"},
+    )

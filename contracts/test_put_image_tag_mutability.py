@@ -1,0 +1,70 @@
+"""Contracts of PutImageTagMutability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_ecr import ContractClient
+from pytest_ecr.resources import Repository
+from pytest_ecr.suite import MISSING_REPOSITORY, SERVER_EXCEPTION, Scenario, ids, validation_tests
+
+OPERATION = "PutImageTagMutability"
+pytestmark = pytest.mark.ecr_contract(OPERATION)
+
+
+def valid_request(s: Scenario) -> dict[str, Any]:
+    return {
+        **ids(s.repository),
+        "imageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
+        "imageTagMutabilityExclusionFilters": [{"filterType": "WILDCARD", "filter": "dev-*"}],
+    }
+
+
+test_validation = validation_tests(OPERATION, valid_request)
+
+UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
+
+
+@pytest.mark.ecr_contract(aspect="behavior")
+def test_setting_is_visible_in_describe(
+    ecr_contract: ContractClient, ecr_repository: Repository
+) -> None:
+    answer = ecr_contract.call(OPERATION, **ids(ecr_repository), imageTagMutability="IMMUTABLE")
+    assert answer["imageTagMutability"] == "IMMUTABLE"
+    assert answer["repositoryName"] == ecr_repository.name
+    (described,) = ecr_contract.call("DescribeRepositories", repositoryNames=[ecr_repository.name])[
+        "repositories"
+    ]
+    assert described["imageTagMutability"] == "IMMUTABLE"
+
+
+@pytest.mark.ecr_contract(aspect="behavior")
+def test_exclusion_filters_are_kept(
+    ecr_contract: ContractClient, ecr_repository: Repository
+) -> None:
+    filters = [{"filterType": "WILDCARD", "filter": "dev-*"}]
+    answer = ecr_contract.call(
+        OPERATION,
+        **ids(ecr_repository),
+        imageTagMutability="IMMUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters=filters,
+    )
+    assert answer["imageTagMutability"] == "IMMUTABLE_WITH_EXCLUSION"
+    assert answer.get("imageTagMutabilityExclusionFilters", filters) == filters
+    (described,) = ecr_contract.call("DescribeRepositories", repositoryNames=[ecr_repository.name])[
+        "repositories"
+    ]
+    assert described["imageTagMutability"] == "IMMUTABLE_WITH_EXCLUSION"
+    assert described.get("imageTagMutabilityExclusionFilters") == filters
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="RepositoryNotFoundException")
+def test_missing_repository(ecr_contract: ContractClient) -> None:
+    ecr_contract.expect_error(
+        OPERATION,
+        "RepositoryNotFoundException",
+        repositoryName=MISSING_REPOSITORY,
+        imageTagMutability="MUTABLE",
+    )

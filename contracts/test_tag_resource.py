@@ -1,0 +1,103 @@
+"""Contracts of TagResource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_ecr import ContractClient
+from pytest_ecr.resources import Repository
+from pytest_ecr.suite import (
+    MISSING_REPOSITORY,
+    SERVER_EXCEPTION,
+    Scenario,
+    validation_tests,
+)
+
+OPERATION = "TagResource"
+pytestmark = pytest.mark.ecr_contract(OPERATION)
+
+
+def valid_request(s: Scenario) -> dict[str, Any]:
+    return {"resourceArn": s.repository.arn, "tags": [{"Key": "k", "Value": "v"}]}
+
+
+test_validation = validation_tests(OPERATION, valid_request)
+
+UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
+
+
+def tags_of(contract: ContractClient, arn: str) -> dict[str, str]:
+    listed = contract.call("ListTagsForResource", resourceArn=arn)["tags"]
+    return {t["Key"]: t["Value"] for t in listed}
+
+
+@pytest.mark.ecr_contract(aspect="behavior")
+def test_tags_are_added_and_others_kept(
+    ecr_contract: ContractClient, ecr_repository: Repository
+) -> None:
+    """ "Existing tags on a resource are not changed if they are not specified in the
+    request parameters" (the model's documentation of TagResource)."""
+    before = tags_of(ecr_contract, ecr_repository.arn)
+    ecr_contract.call(
+        OPERATION, resourceArn=ecr_repository.arn, tags=[{"Key": "team", "Value": "a"}]
+    )
+    assert tags_of(ecr_contract, ecr_repository.arn) == {**before, "team": "a"}
+    ecr_contract.call(
+        OPERATION,
+        resourceArn=ecr_repository.arn,
+        tags=[{"Key": "team", "Value": "b"}, {"Key": "cost", "Value": ""}],
+    )
+    assert tags_of(ecr_contract, ecr_repository.arn) == {**before, "team": "b", "cost": ""}
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="RepositoryNotFoundException")
+def test_missing_repository(ecr_contract: ContractClient, ecr_repository: Repository) -> None:
+    arn = ecr_repository.arn.replace(ecr_repository.name, MISSING_REPOSITORY)
+    ecr_contract.expect_error(
+        OPERATION,
+        "RepositoryNotFoundException",
+        resourceArn=arn,
+        tags=[{"Key": "k", "Value": "v"}],
+    )
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="InvalidParameterException")
+def test_malformed_arn(ecr_contract: ContractClient) -> None:
+    """An ARN that is not an ARN cannot name a repository."""
+    ecr_contract.expect_error(
+        OPERATION,
+        "InvalidParameterException",
+        resourceArn="not-an-arn",
+        tags=[{"Key": "k", "Value": "v"}],
+    )
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="InvalidTagParameterException")
+def test_too_long_tag_key(ecr_contract: ContractClient, ecr_repository: Repository) -> None:
+    """ "Tag keys can have a maximum character length of 128 characters, and tag values
+    can have a maximum length of 256 characters" (the model's documentation of
+    InvalidTagParameterException)."""
+    ecr_contract.expect_error(
+        OPERATION,
+        "InvalidTagParameterException",
+        resourceArn=ecr_repository.arn,
+        tags=[{"Key": "k" * 129, "Value": "v"}],
+    )
+    ecr_contract.expect_error(
+        OPERATION,
+        "InvalidTagParameterException",
+        resourceArn=ecr_repository.arn,
+        tags=[{"Key": "k", "Value": "v" * 257}],
+    )
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="TooManyTagsException")
+def test_more_than_fifty_tags(ecr_contract: ContractClient, ecr_repository: Repository) -> None:
+    """ "The maximum number of tags that can be applied to a repository is 50" (the model's
+    documentation of TooManyTagsException). The repository already has the marker tag."""
+    tags = [{"Key": f"k{i}", "Value": "v"} for i in range(50)]
+    ecr_contract.expect_error(
+        OPERATION, "TooManyTagsException", resourceArn=ecr_repository.arn, tags=tags
+    )
