@@ -27,7 +27,7 @@ pytestmark = pytest.mark.ecr_contract(OPERATION)
 def valid_request(s: Scenario) -> dict[str, Any]:
     return {
         **ids(s.repository),
-        "imageIds": [{"imageTag": "v1"}],
+        "imageIds": [{"imageTag": s.image.tags[0]}],
         "acceptedMediaTypes": [DOCKER_MANIFEST],
     }
 

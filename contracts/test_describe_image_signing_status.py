@@ -16,7 +16,7 @@ pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
-    return {**ids(s.repository), "imageId": {"imageTag": "v1"}}
+    return {**ids(s.repository), "imageId": {"imageTag": s.image.tags[0]}}
 
 
 test_validation = validation_tests(OPERATION, valid_request)

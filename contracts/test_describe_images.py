@@ -18,7 +18,7 @@ def valid_request(s: Scenario) -> list[dict[str, Any]]:
     # maxResults and nextToken "cannot be used when you specify images with imageIds"
     # (the model's documentation of maxResults).
     return [
-        {**ids(s.repository), "imageIds": [{"imageTag": "v1"}]},
+        {**ids(s.repository), "imageIds": [{"imageTag": s.image.tags[0]}]},
         {
             **ids(s.repository),
             "maxResults": 10,

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.ecr_contract(OPERATION)
 def valid_request(s: Scenario) -> list[dict[str, Any]]:
     # maxResults and nextToken cannot be used with imageIds (the model's documentation).
     return [
-        {**ids(s.repository), "imageIds": [{"imageTag": "v1"}]},
+        {**ids(s.repository), "imageIds": [{"imageTag": s.image.tags[0]}]},
         {**ids(s.repository), "maxResults": 10, "filter": {"tagStatus": "ANY"}},
     ]
 

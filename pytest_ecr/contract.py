@@ -242,6 +242,11 @@ class ContractClient:
 
     # -- sending ----------------------------------------------------------------
 
+    def unchecked(self) -> Any:
+        """A context in which requests on :attr:`client` skip the input-schema check
+        (for cleaning up after a target that accepted a deliberately invalid request)."""
+        return self._mode(invalid=True)
+
     @contextmanager
     def _mode(self, invalid: bool) -> Iterator[None]:
         previous, self._invalid = self._invalid, invalid
@@ -274,8 +279,11 @@ class ContractClient:
                 # answering lands here too.
                 raise ContractViolation(
                     operation,
-                    [Violation("response", "an HTTP answer", type(exc).__name__,
-                               f"no answer: {exc}")],
+                    [
+                        Violation(
+                            "response", "an HTTP answer", type(exc).__name__, f"no answer: {exc}"
+                        )
+                    ],
                     self._current,
                 ) from exc
             outcome = _Unparsable(exc)

@@ -318,11 +318,18 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     terminalreporter.section("ECR conformance")
     for line in matrix.render_terminal(title=f"target: {settings.target}"):
         terminalreporter.write_line(line)
+    stale = config.stash.get(STALE_KEY, [])
+    if stale:
+        terminalreporter.write_line(
+            f"stale deviations ({len(stale)}): entries that match no test of this run"
+        )
+        for nodeid in stale[:20]:
+            terminalreporter.write_line(f"  {nodeid}")
     notes = sorted(
         {n for r in terminalreporter.stats.get("passed", []) for n in getattr(r, "ecr_notes", [])}
     )
     if notes:
-        terminalreporter.write_line(f"notes ({len(notes)}): members the model does not know")
+        terminalreporter.write_line(f"notes ({len(notes)}): what the model does not know")
         for note in notes[:20]:
             terminalreporter.write_line(f"  {note}")
 

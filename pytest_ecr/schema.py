@@ -397,8 +397,12 @@ def _describe(
         # AWS adds enum values before botocore knows them, as it adds members.
         yield (
             True,
-            Violation(format_path(path), f"one of {expected!r}", error.instance,
-                      "value not in the model's enum"),
+            Violation(
+                format_path(path),
+                f"one of {expected!r}",
+                error.instance,
+                "value not in the model's enum",
+            ),
         )
         return
     if kind == "additionalProperties" and isinstance(error.instance, dict):

@@ -27,18 +27,34 @@ CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 PENDING = {
     op: "registry-wide features: contract modules part 2 (issue #5)"
     for op in (
-        "BatchGetRepositoryScanningConfiguration", "CreatePullThroughCacheRule",
-        "DeletePullThroughCacheRule", "DescribePullThroughCacheRules",
-        "UpdatePullThroughCacheRule", "ValidatePullThroughCacheRule",
-        "CreateRepositoryCreationTemplate", "DeleteRepositoryCreationTemplate",
-        "DescribeRepositoryCreationTemplates", "UpdateRepositoryCreationTemplate",
-        "DeleteRegistryPolicy", "GetRegistryPolicy", "PutRegistryPolicy", "DescribeRegistry",
-        "PutReplicationConfiguration", "DescribeReplicationBackfillResults",
-        "ListReplicationBackfills", "StartReplicationBackfill", "StopReplicationBackfill",
-        "GetRegistryScanningConfiguration", "PutRegistryScanningConfiguration",
-        "GetAccountSetting", "PutAccountSetting", "GetSigningConfiguration",
-        "PutSigningConfiguration", "DeleteSigningConfiguration",
-        "RegisterPullTimeUpdateExclusion", "DeregisterPullTimeUpdateExclusion",
+        "BatchGetRepositoryScanningConfiguration",
+        "CreatePullThroughCacheRule",
+        "DeletePullThroughCacheRule",
+        "DescribePullThroughCacheRules",
+        "UpdatePullThroughCacheRule",
+        "ValidatePullThroughCacheRule",
+        "CreateRepositoryCreationTemplate",
+        "DeleteRepositoryCreationTemplate",
+        "DescribeRepositoryCreationTemplates",
+        "UpdateRepositoryCreationTemplate",
+        "DeleteRegistryPolicy",
+        "GetRegistryPolicy",
+        "PutRegistryPolicy",
+        "DescribeRegistry",
+        "PutReplicationConfiguration",
+        "DescribeReplicationBackfillResults",
+        "ListReplicationBackfills",
+        "StartReplicationBackfill",
+        "StopReplicationBackfill",
+        "GetRegistryScanningConfiguration",
+        "PutRegistryScanningConfiguration",
+        "GetAccountSetting",
+        "PutAccountSetting",
+        "GetSigningConfiguration",
+        "PutSigningConfiguration",
+        "DeleteSigningConfiguration",
+        "RegisterPullTimeUpdateExclusion",
+        "DeregisterPullTimeUpdateExclusion",
         "ListPullTimeUpdateExclusions",
     )
 }
@@ -54,7 +70,8 @@ def load(operation: str) -> ModuleType:
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
@@ -66,7 +83,8 @@ WRITTEN = [op for op in load_model().operation_names if module_path(op).exists()
 
 def test_every_operation_has_a_module_or_is_pending() -> None:
     missing = [
-        op for op in load_model().operation_names
+        op
+        for op in load_model().operation_names
         if not module_path(op).exists() and op not in PENDING
     ]
     assert missing == [], f"operations without a contract module: {missing}"
@@ -88,7 +106,9 @@ def triggered(module: ModuleType) -> dict[str, list[str]]:
         if name.startswith("test") and callable(value):
             for mark in marks(value):
                 if "triggers" in mark.kwargs:
-                    assert mark.kwargs.get("aspect") == "errors", f"{name}: triggers= needs the errors aspect"
+                    assert mark.kwargs.get("aspect") == "errors", (
+                        f"{name}: triggers= needs the errors aspect"
+                    )
                     out.setdefault(mark.kwargs["triggers"], []).append(name)
     return out
 
@@ -96,7 +116,7 @@ def triggered(module: ModuleType) -> dict[str, list[str]]:
 @pytest.mark.parametrize("operation", WRITTEN)
 def test_module_names_its_operation(operation: str) -> None:
     module = load(operation)
-    assert module.OPERATION == operation
+    assert operation == module.OPERATION
     assert module.pytestmark.name == "ecr_contract"
     assert module.pytestmark.args == (operation,)
 

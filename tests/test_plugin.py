@@ -167,3 +167,113 @@ def test_unrelated_runs_do_not_start_a_target(pytester: pytest.Pytester) -> None
     result = pytester.runpytest_subprocess("--ecr-target=moto-server")
     result.assert_outcomes(passed=1)
     assert "ECR conformance" not in result.stdout.str()
+
+
+DEVIATING = """
+import pytest
+
+pytestmark = pytest.mark.ecr_contract("DescribeRepositories")
+
+@pytest.mark.ecr_contract(aspect="errors")
+def test_known(ecr_contract):
+    ecr_contract.expect_error("DescribeRepositories", "RepositoryNotFoundException",
+                              repositoryNames=["exists"])
+
+@pytest.mark.ecr_contract(aspect="shape")
+def test_fixed(ecr_contract):
+    ecr_contract.call("DescribeRepositories")
+"""
+
+
+def _deviations(pytester: pytest.Pytester, entries: list[dict[str, object]]) -> None:
+    import json
+
+    pytester.makefile(".json", deviations=json.dumps({"version": 1, "deviations": entries}))
+
+
+def test_known_deviation_is_reported_and_a_fixed_one_fails(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user=DEVIATING
+        + """
+@pytest.fixture(autouse=True)
+def existing(ecr_client):
+    ecr_client.create_repository(repositoryName="exists")
+    yield
+    ecr_client.delete_repository(repositoryName="exists")
+"""
+    )
+    _deviations(
+        pytester,
+        [
+            {
+                "targets": ["moto"],
+                "test": "test_user.py::test_known",
+                "reason": "the repository exists, so no error",
+            },
+            {"targets": ["moto"], "test": "test_user.py::test_fixed", "reason": "was broken once"},
+            {"targets": ["moto"], "test": "test_user.py::test_gone", "reason": "renamed since"},
+            {"targets": ["moto-server"], "test": "test_user.py::test_known", "reason": "elsewhere"},
+        ],
+    )
+    result = pytester.runpytest_subprocess("--ecr-deviations=deviations.json", "-rfxX")
+    assert result.parseoutcomes() == {"failed": 1, "xfailed": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "[[]XPASS(strict)[]] known deviation: was broken once",
+            "DescribeRepositories * FAIL 1/1 * dev 1/1 *0%",
+            "stale deviations (1): entries that match no test of this run",
+            "  test_user.py::test_gone",
+            "*FAILED test_user.py::test_fixed - [[]XPASS(strict)[]] known deviation: was broken*",
+            "*XFAIL test_user.py::test_known - known deviation: the repository exists, so no error",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not JSON"),
+        ('{"version": 2, "deviations": []}', 'expected an object with "version": 1'),
+        (
+            '{"version": 1, "deviations": [{"test": "x::y", "targets": ["moto"]}]}',
+            'deviations[0]: "reason" must say why (x::y)',
+        ),
+    ],
+)
+def test_bad_deviations_file_names_it(
+    pytester: pytest.Pytester, content: str, message: str
+) -> None:
+    pytester.makefile(".json", deviations=content)
+    pytester.makepyfile(test_user=DEVIATING)
+    result = pytester.runpytest_subprocess("--ecr-deviations=deviations.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"ERROR: pytest-ecr: --ecr-deviations: deviations.json: {message}" in result.stderr.str()
+
+
+def test_missing_deviations_file_names_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user=DEVIATING)
+    result = pytester.runpytest_subprocess("--ecr-deviations=nope.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: pytest-ecr: --ecr-deviations: nope.json: cannot read it*"])
+
+
+def test_declared_trigger_that_is_never_expected_is_a_suite_error(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_user="""
+import pytest
+
+@pytest.mark.ecr_contract("DescribeRepositories", "errors", triggers="RepositoryNotFoundException")
+def test_forgot(ecr_contract):
+    ecr_contract.call("DescribeRepositories")
+"""
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*declares triggers='RepositoryNotFoundException' but never expects that error*",
+            "DescribeRepositories * ERR 1/1*",
+        ]
+    )

@@ -327,6 +327,9 @@ def test_unknown_enum_value_in_a_response_is_a_note() -> None:
     result = validate("DescribeRepositories", "output", body)
     assert result.ok
     assert [v.path for v in result.unknown_members] == ["$.repositories[0].imageTagMutability"]
-    request = validate("CreateRepository", "input",
-                       {"repositoryName": "abc", "imageTagMutability": "SOMETIMES_LATER"})
+    request = validate(
+        "CreateRepository",
+        "input",
+        {"repositoryName": "abc", "imageTagMutability": "SOMETIMES_LATER"},
+    )
     assert [v.path for v in request.violations] == ["$.imageTagMutability"]
