@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,9 @@ SERVER_ERRORS: frozenset[str] = frozenset({"ServerException"})
 COMMON_SERVER_ERRORS: frozenset[str] = frozenset({"InternalFailure", "ServiceUnavailable"})
 
 
+_EXCLUSIVE = re.compile(r"cannot be used when you specify \w+ with <code>(\w+)</code>")
+
+
 @dataclass(frozen=True)
 class Paginator:
     """One entry of botocore's ``paginators-1`` for ECR."""
@@ -64,6 +68,10 @@ class Paginator:
     limit_key: str
     result_keys: tuple[str, ...]
     non_aggregate_keys: tuple[str, ...]
+    #: Input members the limit key cannot be combined with, read from the model's
+    #: documentation of the limit key ("This option cannot be used when you specify
+    #: images with <code>imageIds</code>").
+    exclusive_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,7 @@ class EcrModel:
                 limit_key=str(cfg["limit_key"]),
                 result_keys=_as_tuple(cfg.get("result_key")),
                 non_aggregate_keys=_as_tuple(cfg.get("non_aggregate_keys")),
+                exclusive_with=self._exclusive_with(name, str(cfg["limit_key"])),
             )
             for name, cfg in paginators.items()
         }
@@ -134,6 +143,12 @@ class EcrModel:
             )
             for name, cfg in waiters.items()
         }
+
+    def _exclusive_with(self, operation: str, limit_key: str) -> tuple[str, ...]:
+        shape = self.service.operation_model(operation).input_shape
+        member = shape.members.get(limit_key) if isinstance(shape, StructureShape) else None
+        text = member.documentation if member is not None else ""
+        return tuple(_EXCLUSIVE.findall(text or ""))
 
     @property
     def operation_names(self) -> list[str]:

@@ -198,11 +198,12 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     excinfo = call.excinfo
-    if excinfo is not None and isinstance(excinfo.value, Unsupported):
+    reason = _unsupported_reason(item, excinfo)
+    if reason is not None:
         # A distinct outcome: shown as UNSUPPORTED, counted apart from passes and failures.
         report.outcome = "skipped"
         path, lineno, _ = item.reportinfo()
-        report.longrepr = (str(path), (lineno or 0) + 1, f"unsupported: {excinfo.value.reason}")
+        report.longrepr = (str(path), (lineno or 0) + 1, f"unsupported: {reason}")
         report.ecr_unsupported = True  # type: ignore[attr-defined]
     operation, aspect = _contract_of(item)
     if operation is None or aspect is None:
@@ -228,6 +229,22 @@ def pytest_runtest_makereport(
             "reason": _reason(report),
         }
     return report
+
+
+def _unsupported_reason(item: pytest.Item, excinfo: Any) -> str | None:
+    if excinfo is None:
+        return None
+    if isinstance(excinfo.value, Unsupported):
+        return str(excinfo.value.reason)
+    if (
+        isinstance(excinfo.value, NotImplementedError)
+        and item.get_closest_marker(CONTRACT_MARKER) is not None
+        and item.config.stash[SETTINGS_KEY].target == "moto"
+    ):
+        # In-process moto raises this for an action it lacks, also from inside botocore's
+        # waiters and paginators, where the contract client cannot catch it.
+        return str(excinfo.value) or "not implemented"
+    return None
 
 
 def _triggers_of(item: pytest.Item) -> str | None:

@@ -219,6 +219,18 @@ SPECS: tuple[Spec, ...] = (
         is_flag=True,
     ),
     Spec(
+        "allow_registry_changes",
+        "--ecr-allow-registry-changes",
+        None,
+        "PYTEST_ECR_ALLOW_REGISTRY_CHANGES",
+        False,
+        parse_bool,
+        "Let contracts change registry-wide settings (policies, replication, scanning, "
+        "pull-through cache rules, creation templates) on the aws target; they record the "
+        "prior state and restore it. Emulator targets always allow it.",
+        is_flag=True,
+    ),
+    Spec(
         "name_prefix",
         "--ecr-name-prefix",
         "ecr_name_prefix",
@@ -276,6 +288,7 @@ class EcrSettings:
     region: str = DEFAULT_REGION
     strict: bool = False
     allow_aws: bool = False
+    allow_registry_changes: bool = False
     name_prefix: str = "pytest-ecr"
     run_id: str | None = None
     max_attempts: int = 3

@@ -43,6 +43,7 @@ from .invalid import (
 )
 from .model import load_model
 from .resources import Image, ImageFactory, Repository, RepositoryFactory
+from .settings import EcrSettings
 
 #: Reasons shared by many modules for a modeled error that no test triggers.
 SERVER_EXCEPTION = (
@@ -68,6 +69,16 @@ UPSTREAM = (
 #: than or equal to 2'" (reported in aws/aws-dotnet-deploy#549 and, with "Status Code:
 #: 400", in stelligent/mu#323); newer operations also model ValidationException.
 VALIDATION_ERRORS = frozenset({"InvalidParameterException", "ValidationException"})
+
+
+def allow_registry_changes(settings: EcrSettings) -> None:
+    """Skip, with the reason, a contract that changes registry-wide state on real AWS
+    unless the run opted in (``--ecr-allow-registry-changes``)."""
+    if settings.target == "aws" and not settings.allow_registry_changes:
+        pytest.skip(
+            "changes registry-wide settings of a real AWS account; pass "
+            "--ecr-allow-registry-changes to run it (the prior state is restored)"
+        )
 
 
 def validation_codes(case: ConstraintCase) -> frozenset[str]:
@@ -140,16 +151,17 @@ class Scenario:
         hint: str,
     ) -> None:
         self.client = client
-        self._repositories = repositories
-        self._images = images
+        self.repositories = repositories
+        self.images = images
         self._hint = hint
         self._repository: Repository | None = None
         self._image: Image | None = None
+        self._once: dict[str, Any] = {}
 
     @property
     def repository(self) -> Repository:
         if self._repository is None:
-            self._repository = self._repositories.create(self._hint)
+            self._repository = self.repositories.create(self._hint)
         return self._repository
 
     @property
@@ -160,7 +172,7 @@ class Scenario:
     def image(self) -> Image:
         """An image tagged ``v1`` in :attr:`repository`."""
         if self._image is None:
-            self._image = self._images.push(self.repository, tags=["v1"], seed=self._hint)
+            self._image = self.images.push(self.repository, tags=["v1"], seed=self._hint)
         return self._image
 
     @property
@@ -169,7 +181,26 @@ class Scenario:
 
     def new_repository_name(self, hint: str = "new") -> str:
         """A name for a repository a request may create; deleted at the end if it was."""
-        return self._repositories.reserve(hint)
+        return self.repositories.reserve(hint)
+
+    def unique(self, hint: str) -> str:
+        """A unique name under the run's root (``<prefix>/<run id>/<worker>/...``)."""
+        return self.repositories.namer.name(hint)
+
+    def short_unique(self, hint: str) -> str:
+        """A unique lower-case token of at most 30 characters, for short prefixes."""
+        namer = self.repositories.namer
+        return f"{hint}-{namer.run_id}-{namer.name('x').rsplit('-', 1)[1]}"[:30]
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()`` the first time ``key`` is asked for; the same value after that."""
+        if key not in self._once:
+            self._once[key] = make()
+        return self._once[key]
+
+    def on_cleanup(self, kind: str, ident: str, remove: Callable[[], None]) -> None:
+        """Remove something a test created, with the run's other resources."""
+        self.repositories.ledger.record(kind, ident, remove)
 
     @property
     def upload_id(self) -> str:
@@ -180,7 +211,7 @@ class Scenario:
 
     def close(self) -> None:
         if self._repository is not None:
-            self._repositories.release(self._repository)
+            self.repositories.release(self._repository)
 
 
 class FakeScenario:

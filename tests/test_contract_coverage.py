@@ -150,3 +150,33 @@ def test_every_constrained_member_has_a_validation_case(operation: str) -> None:
     for case in constraint_cases(operation):
         request = request_with(requests, case)
         invalid_value(case, get_path(request, case.path))
+
+
+def load_derived(name: str) -> ModuleType:
+    path = CONTRACTS / "derived" / f"{name}.py"
+    module_name = f"_derived_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_paginator_is_populated_or_justified() -> None:
+    pagination = load_derived("test_pagination")
+    paginators = set(load_model().paginators)
+    assert paginators == set(pagination.POPULATE) | set(pagination.CANNOT_POPULATE)
+    assert not set(pagination.POPULATE) & set(pagination.CANNOT_POPULATE)
+    assert {p.id for p in pagination.PAGINATED} == paginators
+
+
+def test_every_waiter_has_a_start_and_a_missing_resource() -> None:
+    waiters = load_derived("test_waiters")
+    names = set(load_model().waiters)
+    assert set(waiters.START) == names
+    assert set(waiters.MISSING) == names
+    assert {p.id for p in waiters.WAITERS} == names

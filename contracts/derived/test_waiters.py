@@ -1,0 +1,109 @@
+"""Waiter contracts, generated for every waiter in botocore's ``waiters-2``.
+
+What the model cannot say is how to start the work a waiter waits for: ``START`` below,
+one function per waiter. A waiter that botocore adds later fails
+``tests/test_contract_coverage.py`` until it is in ``START``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import jmespath
+import pytest
+from botocore import xform_name
+from botocore.exceptions import WaiterError
+
+from pytest_ecr import ContractClient
+from pytest_ecr.model import Waiter, load_model
+from pytest_ecr.settings import EcrSettings
+from pytest_ecr.suite import LIFECYCLE_POLICY, MISSING_REPOSITORY, Scenario, ids
+
+
+def start_image_scan(s: Scenario, c: ContractClient) -> dict[str, Any]:
+    image = s.images.push(s.repositories.create("waiter"), tags=["v1"], seed="scan")
+    image_id = {"imageDigest": image.digest}
+    c.call("StartImageScan", **ids(image.repository), imageId=image_id)
+    return {**ids(image.repository), "imageId": image_id}
+
+
+def start_lifecycle_policy_preview(s: Scenario, c: ContractClient) -> dict[str, Any]:
+    image = s.images.push(s.repositories.create("waiter"), tags=["v1"], seed="preview")
+    c.call(
+        "StartLifecyclePolicyPreview", **ids(image.repository), lifecyclePolicyText=LIFECYCLE_POLICY
+    )
+    return ids(image.repository)
+
+
+START: dict[str, Callable[[Scenario, ContractClient], dict[str, Any]]] = {
+    "ImageScanComplete": start_image_scan,
+    "LifecyclePolicyPreviewComplete": start_lifecycle_policy_preview,
+}
+
+#: Requests that name a repository that does not exist.
+MISSING: dict[str, dict[str, Any]] = {
+    "ImageScanComplete": {
+        "repositoryName": MISSING_REPOSITORY,
+        "imageId": {"imageTag": "v1"},
+    },
+    "LifecyclePolicyPreviewComplete": {"repositoryName": MISSING_REPOSITORY},
+}
+
+WAITERS = [
+    pytest.param(
+        waiter,
+        marks=[pytest.mark.ecr_contract(waiter.operation, "waiter")],
+        id=name,
+    )
+    for name, waiter in sorted(load_model().waiters.items())
+]
+
+
+def _config(waiter: Waiter, settings: EcrSettings) -> dict[str, float]:
+    """The model's delay and attempts against AWS; short polls against emulators."""
+    if settings.target == "aws":
+        return {"Delay": waiter.delay, "MaxAttempts": waiter.max_attempts}
+    return {"Delay": 0.2, "MaxAttempts": 150}
+
+
+@pytest.mark.parametrize("waiter", WAITERS)
+def test_waiter_reaches_success(
+    waiter: Waiter,
+    ecr_contract: ContractClient,
+    ecr_scenario: Scenario,
+    ecr_settings: EcrSettings,
+) -> None:
+    """Every path the waiter's acceptors read exists in a real answer, and after starting
+    the work the waiter reaches its success state within its attempts."""
+    params = START[waiter.name](ecr_scenario, ecr_contract)
+    answer = ecr_contract.call(waiter.operation, **params)
+    for acceptor in waiter.acceptors:
+        if acceptor.matcher in ("path", "pathAll", "pathAny") and acceptor.argument:
+            found = jmespath.search(acceptor.argument, answer)
+            assert found is not None, (
+                f"{waiter.name}: the {acceptor.state} acceptor reads {acceptor.argument!r}, "
+                f"which the answer does not have"
+            )
+    started = time.monotonic()
+    ecr_contract.client.get_waiter(xform_name(waiter.name)).wait(
+        **params, WaiterConfig=_config(waiter, ecr_settings)
+    )
+    assert time.monotonic() - started <= waiter.delay * waiter.max_attempts + 60
+
+
+@pytest.mark.parametrize("waiter", WAITERS)
+def test_waiter_on_a_missing_repository_fails_at_once(
+    waiter: Waiter, ecr_contract: ContractClient, ecr_settings: EcrSettings
+) -> None:
+    """An error no acceptor expects ends the wait at the first attempt, with the modeled
+    error (botocore's waiter: "Unexpected error encountered"), not after a timeout."""
+    with pytest.raises(WaiterError) as info:
+        ecr_contract.client.get_waiter(xform_name(waiter.name)).wait(
+            **MISSING[waiter.name], WaiterConfig=_config(waiter, ecr_settings)
+        )
+    attempts = [e for e in ecr_contract.exchanges if e.operation == waiter.operation]
+    assert len(attempts) == 1, f"{len(attempts)} attempts"
+    code = info.value.last_response.get("Error", {}).get("Code")
+    assert code == "RepositoryNotFoundException"
