@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +30,7 @@ from .resources import (
     new_run_id,
 )
 from .settings import EcrSettings
-from .suite import Scenario
+from .suite import RegistrySettings, Scenario
 from .targets import Target, TargetUnavailable, make_target
 
 SETTINGS_KEY = pytest.StashKey[EcrSettings]()
@@ -225,3 +227,14 @@ def ecr_scenario(
     )
     yield scenario
     scenario.close()
+
+
+@pytest.fixture(scope="session")
+def ecr_registry(
+    pytestconfig: pytest.Config, ecr_client: BaseClient, ecr_settings: EcrSettings
+) -> RegistrySettings:
+    """Registry-wide settings: ``with ecr_registry.changing("registry-policy"): ...`` locks
+    the setting against other workers of the run and restores it afterwards."""
+    run_id = ecr_run(pytestconfig).namer.run_id
+    lock_dir = Path(tempfile.gettempdir()) / f"pytest-ecr-{run_id}"
+    return RegistrySettings(ecr_client, ecr_settings, lock_dir)

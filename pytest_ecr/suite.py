@@ -24,12 +24,16 @@ a validation case.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from .contract import ContractClient, ContractViolation, SuiteError
 from .images import EcrClient
@@ -264,7 +268,11 @@ Undo = Callable[[EcrClient, dict[str, Any]], None]
 
 
 def validation_tests(
-    operation: str, valid_request: ValidRequest, *, undo: Undo | None = None
+    operation: str,
+    valid_request: ValidRequest,
+    *,
+    undo: Undo | None = None,
+    changes: tuple[str, ...] = (),
 ) -> Callable[..., None]:
     """One test per constraint of ``operation``'s input, derived from the model.
 
@@ -272,25 +280,22 @@ def validation_tests(
     breaks one constraint, past botocore's client-side validation, and expects HTTP 400
     with a modeled validation error. ``undo(client, parsed_response)`` reverses what a
     target that wrongly accepts the request did (for example a repository it created).
+    ``changes`` names the registry-wide settings a wrongly accepted request would change:
+    each case then runs under ``RegistrySettings.changing`` (locked, then restored).
     """
     cases = constraint_cases(operation)
 
     @pytest.mark.ecr_contract(operation, "validation")
     @pytest.mark.parametrize("case", cases, ids=[c.id for c in cases])
     def test_validation(
-        case: ConstraintCase, ecr_contract: ContractClient, ecr_scenario: Scenario
+        case: ConstraintCase,
+        ecr_contract: ContractClient,
+        ecr_scenario: Scenario,
+        ecr_registry: RegistrySettings,
     ) -> None:
-        request = request_with(valid_request(ecr_scenario), case)
-        bad = with_value(request, case.path, invalid_value(case, get_path(request, case.path)))
-        try:
-            ecr_contract.expect_invalid(operation, validation_codes(case), **bad)
-        except ContractViolation as violation:
-            exchange = violation.exchange
-            if undo is not None and exchange is not None and exchange.status == 200:
-                data, _ = exchange.json_body()
-                with ecr_contract.unchecked():
-                    undo(ecr_contract.client, data)
-            raise
+        guard = ecr_registry.changing(*changes) if changes else contextlib.nullcontext()
+        with guard:
+            _validation_case(operation, valid_request, undo, case, ecr_contract, ecr_scenario)
 
     test_validation.__doc__ = (
         f"{operation} refuses each value outside the model's constraints with HTTP 400 "
@@ -301,3 +306,170 @@ def validation_tests(
         # Nothing in the input is constrained: nothing to collect (not a skip).
         test_validation.__test__ = False  # type: ignore[attr-defined]
     return test_validation
+
+
+def _validation_case(
+    operation: str,
+    valid_request: ValidRequest,
+    undo: Undo | None,
+    case: ConstraintCase,
+    ecr_contract: ContractClient,
+    ecr_scenario: Scenario,
+) -> None:
+    request = request_with(valid_request(ecr_scenario), case)
+    bad = with_value(request, case.path, invalid_value(case, get_path(request, case.path)))
+    try:
+        ecr_contract.expect_invalid(operation, validation_codes(case), **bad)
+    except ContractViolation as violation:
+        exchange = violation.exchange
+        if undo is not None and exchange is not None and exchange.status == 200:
+            data, _ = exchange.json_body()
+            with ecr_contract.unchecked():
+                undo(ecr_contract.client, data)
+        raise
+
+
+# -- registry-wide state ---------------------------------------------------------------
+
+#: Account settings named in the model's documentation of GetAccountSetting.
+ACCOUNT_SETTINGS = ("BASIC_SCAN_TYPE_VERSION", "REGISTRY_POLICY_SCOPE", "BLOB_MOUNTING")
+
+#: The value of a setting the target could not read (it lacks the operation).
+UNREADABLE = "<unreadable>"
+
+
+def _read(action: Callable[[], Any], missing: str = "") -> Any:
+    """What a getter answers; None for "not set" (``missing`` code); UNREADABLE otherwise."""
+    try:
+        return action()
+    except NotImplementedError:
+        return UNREADABLE
+    except ClientError as exc:
+        if missing and exc.response.get("Error", {}).get("Code") == missing:
+            return None
+        return UNREADABLE
+
+
+def _without_metadata(answer: Any) -> Any:
+    if isinstance(answer, dict):
+        return {k: v for k, v in answer.items() if k != "ResponseMetadata"}
+    return answer
+
+
+class RegistrySettings:
+    """Reads, locks and restores the registry-wide settings contracts change.
+
+    ``changing(setting)`` takes a lock per setting (shared by xdist workers of one run),
+    records the setting's value, and puts it back afterwards, also when the test fails.
+    """
+
+    def __init__(self, client: EcrClient, settings: EcrSettings, lock_dir: Path) -> None:
+        self.client = client
+        self.settings = settings
+        self.lock_dir = lock_dir
+        lock_dir.mkdir(parents=True, exist_ok=True)
+
+    # Each setting: how to read it, and how to put a read value back.
+    def read(self, setting: str) -> Any:
+        c = self.client
+        if setting == "registry-policy":
+            got = _read(c.get_registry_policy, "RegistryPolicyNotFoundException")
+            return got.get("policyText") if isinstance(got, dict) else got
+        if setting == "replication":
+            got = _read(c.describe_registry)
+            return (
+                got.get("replicationConfiguration", {"rules": []}) if isinstance(got, dict) else got
+            )
+        if setting == "scanning":
+            got = _read(c.get_registry_scanning_configuration)
+            return got.get("scanningConfiguration") if isinstance(got, dict) else got
+        if setting == "signing":
+            got = _read(c.get_signing_configuration, "SigningConfigurationNotFoundException")
+            return got.get("signingConfiguration") if isinstance(got, dict) else got
+        if setting.startswith("account:"):
+            got = _read(lambda: c.get_account_setting(name=setting.split(":", 1)[1]))
+            return got.get("value") if isinstance(got, dict) else got
+        if setting == "pull-through-cache-rules":
+            got = _read(c.describe_pull_through_cache_rules)
+            return (
+                sorted(r["ecrRepositoryPrefix"] for r in got["pullThroughCacheRules"])
+                if (isinstance(got, dict))
+                else got
+            )
+        if setting == "creation-templates":
+            got = _read(c.describe_repository_creation_templates)
+            return (
+                sorted(t["prefix"] for t in got["repositoryCreationTemplates"])
+                if (isinstance(got, dict))
+                else got
+            )
+        if setting == "pull-time-exclusions":
+            got = _read(c.list_pull_time_update_exclusions)
+            return sorted(got.get("pullTimeUpdateExclusions", [])) if isinstance(got, dict) else got
+        raise KeyError(setting)
+
+    def restore(self, setting: str, value: Any) -> None:
+        if value == UNREADABLE or value == self.read(setting):
+            return
+        c = self.client
+        if setting == "registry-policy":
+            if value is None:
+                c.delete_registry_policy()
+            else:
+                c.put_registry_policy(policyText=value)
+        elif setting == "replication":
+            c.put_replication_configuration(replicationConfiguration=value)
+        elif setting == "scanning":
+            c.put_registry_scanning_configuration(
+                scanType=value.get("scanType", "BASIC"), rules=value.get("rules", [])
+            )
+        elif setting == "signing":
+            if value is None:
+                c.delete_signing_configuration()
+            else:
+                c.put_signing_configuration(signingConfiguration=value)
+        elif setting.startswith("account:") and value is not None:
+            c.put_account_setting(name=setting.split(":", 1)[1], value=value)
+        # Rules, templates and exclusions are created by tests under their own names and
+        # removed through the ledger; nothing of anyone else's is ever touched.
+
+    @property
+    def all_settings(self) -> list[str]:
+        return [
+            "registry-policy",
+            "replication",
+            "scanning",
+            "signing",
+            *(f"account:{name}" for name in ACCOUNT_SETTINGS),
+            "pull-through-cache-rules",
+            "creation-templates",
+            "pull-time-exclusions",
+        ]
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every registry-wide setting, as it reads now."""
+        return {setting: _without_metadata(self.read(setting)) for setting in self.all_settings}
+
+    @contextlib.contextmanager
+    def changing(self, *settings: str) -> Iterator[None]:
+        """Lock ``settings``, record them, and restore them when the block ends."""
+        allow_registry_changes(self.settings)
+        with contextlib.ExitStack() as stack:
+            for setting in sorted(settings):
+                stack.enter_context(self._lock(setting))
+            before = {setting: self.read(setting) for setting in settings}
+            try:
+                yield
+            finally:
+                for setting in settings:
+                    self.restore(setting, before[setting])
+
+    @contextlib.contextmanager
+    def _lock(self, setting: str) -> Iterator[None]:
+        path = self.lock_dir / (setting.replace(":", "-") + ".lock")
+        with open(path, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
