@@ -298,3 +298,18 @@ def test_moto_lacking_an_operation_is_unsupported(moto_contract: ContractClient)
     assert moto_contract.target.implements("GetSigningConfiguration") is False
     with pytest.raises(Unsupported, match="has not been implemented"):
         moto_contract.call("GetSigningConfiguration")
+
+
+def test_call_or_error_checks_whichever_came_back(canned: Canned) -> None:
+    target, contract = canned
+    target.answer = lambda op, body: ok({"repositories": [REPO]})
+    assert isinstance(
+        contract.call_or_error("DescribeRepositories", ["RepositoryNotFoundException"]), dict
+    )
+    target.answer = lambda op, body: error("RepositoryNotFoundException")
+    result = contract.call_or_error("DescribeRepositories", ["RepositoryNotFoundException"])
+    assert not isinstance(result, dict)
+    assert result.code == "RepositoryNotFoundException"
+    target.answer = lambda op, body: error("ServerException", status=400)
+    with pytest.raises(ContractViolation):
+        contract.call_or_error("DescribeRepositories", ["RepositoryNotFoundException"])

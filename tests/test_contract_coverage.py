@@ -24,40 +24,7 @@ from pytest_ecr.suite import VALIDATION_ERRORS, FakeScenario, request_with
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 
 #: Operations whose modules are not written yet, and where they will come from.
-PENDING = {
-    op: "registry-wide features: contract modules part 2 (issue #5)"
-    for op in (
-        "BatchGetRepositoryScanningConfiguration",
-        "CreatePullThroughCacheRule",
-        "DeletePullThroughCacheRule",
-        "DescribePullThroughCacheRules",
-        "UpdatePullThroughCacheRule",
-        "ValidatePullThroughCacheRule",
-        "CreateRepositoryCreationTemplate",
-        "DeleteRepositoryCreationTemplate",
-        "DescribeRepositoryCreationTemplates",
-        "UpdateRepositoryCreationTemplate",
-        "DeleteRegistryPolicy",
-        "GetRegistryPolicy",
-        "PutRegistryPolicy",
-        "DescribeRegistry",
-        "PutReplicationConfiguration",
-        "DescribeReplicationBackfillResults",
-        "ListReplicationBackfills",
-        "StartReplicationBackfill",
-        "StopReplicationBackfill",
-        "GetRegistryScanningConfiguration",
-        "PutRegistryScanningConfiguration",
-        "GetAccountSetting",
-        "PutAccountSetting",
-        "GetSigningConfiguration",
-        "PutSigningConfiguration",
-        "DeleteSigningConfiguration",
-        "RegisterPullTimeUpdateExclusion",
-        "DeregisterPullTimeUpdateExclusion",
-        "ListPullTimeUpdateExclusions",
-    )
-}
+PENDING: dict[str, str] = {}
 
 
 def module_path(operation: str) -> Path:

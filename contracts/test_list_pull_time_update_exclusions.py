@@ -1,0 +1,30 @@
+"""Contracts of ListPullTimeUpdateExclusions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_ecr import ContractClient
+from pytest_ecr.suite import LIMIT_EXCEPTION, SERVER_EXCEPTION, Scenario, validation_tests
+
+OPERATION = "ListPullTimeUpdateExclusions"
+pytestmark = pytest.mark.ecr_contract(OPERATION)
+
+
+def valid_request(s: Scenario) -> dict[str, Any]:
+    return {"maxResults": 10}
+
+
+test_validation = validation_tests(OPERATION, valid_request)
+
+UNTRIGGERED = {
+    "ServerException": SERVER_EXCEPTION,
+    "LimitExceededException": LIMIT_EXCEPTION + " (request rate of this operation)",
+}
+
+
+@pytest.mark.ecr_contract(aspect="shape")
+def test_listing_matches_the_model(ecr_contract: ContractClient) -> None:
+    ecr_contract.call(OPERATION)

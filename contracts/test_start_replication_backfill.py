@@ -1,0 +1,97 @@
+"""Contracts of StartReplicationBackfill (registry-wide)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_ecr import ContractClient
+from pytest_ecr.suite import (
+    LIMIT_EXCEPTION,
+    SERVER_EXCEPTION,
+    RegistrySettings,
+    Scenario,
+    other_region,
+    validation_tests,
+)
+
+OPERATION = "StartReplicationBackfill"
+pytestmark = pytest.mark.ecr_contract(OPERATION)
+
+
+def destination(registry_id: str, region: str) -> dict[str, str]:
+    return {"region": other_region(region), "registryId": registry_id}
+
+
+def replication(registry_id: str, region: str) -> dict[str, Any]:
+    return {
+        "rules": [
+            {
+                "destinations": [destination(registry_id, region)],
+                "repositoryFilters": [
+                    {"filter": "pytest-ecr-backfill", "filterType": "PREFIX_MATCH"}
+                ],
+            }
+        ]
+    }
+
+
+def valid_request(s: Scenario) -> dict[str, Any]:
+    return {"registryId": s.registry_id, "destination": destination(s.registry_id, "x")}
+
+
+test_validation = validation_tests(OPERATION, valid_request, changes=("replication",))
+
+UNTRIGGERED = {
+    "ServerException": SERVER_EXCEPTION,
+    "LimitExceededException": LIMIT_EXCEPTION + " (replication backfills)",
+}
+
+
+def start(contract: ContractClient, registry_id: str) -> dict[str, Any]:
+    region = contract.target.region
+    contract.call(
+        "PutReplicationConfiguration", replicationConfiguration=replication(registry_id, region)
+    )
+    return contract.call(OPERATION, destination=destination(registry_id, region))
+
+
+@pytest.mark.ecr_contract(aspect="behavior")
+def test_backfill_starts_and_can_be_stopped(
+    ecr_contract: ContractClient, ecr_registry: RegistrySettings, ecr_scenario: Scenario
+) -> None:
+    """ "The destination must already be configured in the registry's replication
+    configuration" (the model's documentation); the answer names the backfill."""
+    with ecr_registry.changing("replication"):
+        started = start(ecr_contract, ecr_scenario.registry_id)
+        assert started["destination"] == destination(
+            ecr_scenario.registry_id, ecr_contract.target.region
+        )
+        listed = ecr_contract.call("ListReplicationBackfills")["backfills"]
+        assert started["replicationBackfillId"] in {b["replicationBackfillId"] for b in listed}
+        ecr_contract.call(
+            "StopReplicationBackfill", replicationBackfillId=started["replicationBackfillId"]
+        )
+
+
+@pytest.mark.ecr_contract(aspect="errors", triggers="ReplicationBackfillInProgressException")
+def test_second_backfill_to_the_same_region(
+    ecr_contract: ContractClient, ecr_registry: RegistrySettings, ecr_scenario: Scenario
+) -> None:
+    """ "Only one replication backfill can be in progress for a given destination Region at a
+    time" (the model's documentation). Assumes the first is still in progress: its
+    repository filter matches no repository the suite creates, but a registry may finish
+    an empty backfill at once, so a failure here can be a fast registry, not a wrong one."""
+    with ecr_registry.changing("replication"):
+        first = start(ecr_contract, ecr_scenario.registry_id)
+        try:
+            ecr_contract.expect_error(
+                OPERATION,
+                "ReplicationBackfillInProgressException",
+                destination=destination(ecr_scenario.registry_id, ecr_contract.target.region),
+            )
+        finally:
+            ecr_contract.client.stop_replication_backfill(
+                replicationBackfillId=first["replicationBackfillId"]
+            )
