@@ -59,7 +59,7 @@ def test_registry_settings_are_restored_after_a_run(
     )
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed", 0) > 10, outcomes
-    assert "error" not in outcomes and "errors" not in outcomes, result.stdout.str()[-3000:]
+    assert "errors" not in outcomes, result.stdout.str()[-3000:]
     after = registry.snapshot()
     assert json.dumps(after, sort_keys=True, default=str) == json.dumps(
         before, sort_keys=True, default=str
