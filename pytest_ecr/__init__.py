@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__version__ = "0.1.0"
+
 from .contract import (
     ASPECTS,
     ContractClient,
@@ -29,6 +31,7 @@ __all__ = [
     "TargetUnavailable",
     "Unsupported",
     "Violation",
+    "__version__",
     "load_model",
     "operation_schema",
     "validate",

@@ -1,20 +1,31 @@
-"""The ``pytest-ecr`` command."""
+"""The ``pytest-ecr`` command: run the suite, compare reports, keep baselines, sweep
+leftovers, print schemas."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from .baseline import BaselineError, baseline_from_report, write_baseline
 from .model import UnknownOperationError, load_model
+from .report import ReportError, compare_html, compare_terminal, load_report
 from .resources import sweep
 from .schema import operation_schema
 from .settings import SPECS, SettingsError, resolve_settings
 from .targets import TargetUnavailable, make_target
 
-CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contracts"
+
+def contracts_dir() -> Path | None:
+    """The contract suite: inside the installed package, or beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "contracts", here.parent / "contracts"):
+        if (candidate / "deviations.json").is_file():
+            return candidate
+    return None
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -33,13 +44,79 @@ def _operations(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace, rest: list[str]) -> int:
+def _pytest_args(rest: list[str]) -> list[str] | None:
+    suite = contracts_dir()
+    if suite is None:
+        print("pytest-ecr: the contract suite is not installed with this package", file=sys.stderr)
+        return None
+    # The plugin is already imported by this command, so pytest cannot rewrite its asserts.
+    args = [
+        str(suite),
+        "-p",
+        "no:cacheprovider",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
+        *rest,
+    ]
+    if not any(a.startswith("--ecr-deviations") for a in rest):
+        args.append(f"--ecr-deviations={suite / 'deviations.json'}")
+    return args
+
+
+def _run(rest: list[str]) -> int:
     import pytest
 
-    if not CONTRACTS_DIR.is_dir():
-        print(f"pytest-ecr run: no contract suite at {CONTRACTS_DIR}", file=sys.stderr)
+    args = _pytest_args(rest)
+    return 2 if args is None else int(pytest.main(args))
+
+
+def _reports(paths: Sequence[str]) -> list[dict[str, object]] | None:
+    try:
+        return [load_report(Path(p)) for p in paths]
+    except ReportError as exc:
+        print(f"pytest-ecr: {exc}", file=sys.stderr)
+        return None
+
+
+def _compare(args: argparse.Namespace) -> int:
+    reports = _reports(args.reports)
+    if reports is None:
         return 2
-    return int(pytest.main([str(CONTRACTS_DIR), "-p", "no:cacheprovider", *rest]))
+    if args.html:
+        Path(args.html).write_text(compare_html(reports), encoding="utf-8")
+    for line in compare_terminal(reports):
+        print(line)
+    if args.html:
+        print(f"written: {args.html}")
+    return 0
+
+
+def _baseline_update(args: argparse.Namespace, rest: list[str]) -> int:
+    """Run the suite and write every outcome to the baseline file."""
+    import pytest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report_path = Path(tmp) / "report.json"
+        pytest_args = _pytest_args([*rest, f"--ecr-report-json={report_path}"])
+        if pytest_args is None:
+            return 2
+        code = int(pytest.main(pytest_args))
+        if not report_path.exists():
+            print(
+                f"pytest-ecr baseline: the run wrote no report (pytest exit {code})",
+                file=sys.stderr,
+            )
+            return 2
+        reports = _reports([str(report_path)])
+        if reports is None:
+            return 2
+    try:
+        write_baseline(Path(args.baseline), baseline_from_report(reports[0]))
+    except (OSError, BaselineError) as exc:
+        print(f"pytest-ecr baseline: cannot write {args.baseline}: {exc}", file=sys.stderr)
+        return 2
+    print(f"baseline written: {args.baseline}")
+    return 0
 
 
 def _add_setting_options(parser: argparse.ArgumentParser) -> None:
@@ -91,15 +168,22 @@ def _sweep(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pytest-ecr", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p_schema = sub.add_parser(
-        "schema", help="Print the JSON Schema of an operation's input or output."
-    )
-    p_schema.add_argument("operation", help="An ECR operation name, for example DescribeImages.")
-    p_schema.add_argument("--direction", choices=("input", "output"), default="output")
-    sub.add_parser("operations", help="List the operations of the installed ECR model.")
     sub.add_parser(
-        "run", help="Run the contract suite; other arguments (--ecr-* included) go to pytest."
+        "run",
+        help="Run the contract suite; every other argument (the --ecr-* options included) "
+        "goes to pytest.",
     )
+    p_compare = sub.add_parser("compare", help="Show several JSON reports side by side.")
+    p_compare.add_argument("reports", nargs="+", metavar="REPORT.json")
+    p_compare.add_argument("--html", metavar="PATH", help="Also write the table as HTML.")
+    p_baseline = sub.add_parser("baseline", help="Keep a target's baseline of outcomes.")
+    baseline_sub = p_baseline.add_subparsers(dest="baseline_command", required=True)
+    p_update = baseline_sub.add_parser(
+        "update",
+        help="Run the suite and write every outcome to BASELINE.json; other "
+        "arguments go to pytest.",
+    )
+    p_update.add_argument("baseline", metavar="BASELINE.json")
     p_sweep = sub.add_parser(
         "sweep",
         help="Delete repositories left by killed runs: only names under the prefix that "
@@ -116,15 +200,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_sweep.add_argument(
         "--dry-run", action="store_true", help="List what would be deleted; delete nothing."
     )
+    p_schema = sub.add_parser(
+        "schema", help="Print the JSON Schema of an operation's input or output."
+    )
+    p_schema.add_argument("operation", help="An ECR operation name, for example DescribeImages.")
+    p_schema.add_argument("--direction", choices=("input", "output"), default="output")
+    sub.add_parser("operations", help="List the operations of the installed ECR model.")
+
     args, rest = parser.parse_known_args(argv)
     if args.command == "run":
-        return _run(args, rest)
+        return _run(rest)
+    if args.command == "baseline":
+        return _baseline_update(args, rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    if args.command == "schema":
-        return _schema(args)
+    if args.command == "compare":
+        return _compare(args)
     if args.command == "sweep":
         return _sweep(args)
+    if args.command == "schema":
+        return _schema(args)
     return _operations(args)
 
 

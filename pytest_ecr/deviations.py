@@ -63,6 +63,17 @@ def load_deviations(path: Path) -> list[Deviation]:
     return out
 
 
+def suite_id(nodeid: str) -> str:
+    """A node id as the suite names it wherever it is installed: from ``contracts/`` on.
+
+    ``contracts/test_x.py::t`` run from a checkout and
+    ``.../site-packages/pytest_ecr/contracts/test_x.py::t`` run from a wheel are one test.
+    """
+    path, sep, rest = nodeid.partition("::")
+    index = path.rfind("contracts/")
+    return (path[index:] if index >= 0 else path) + sep + rest
+
+
 def for_target(deviations: list[Deviation], target: str) -> dict[str, str]:
-    """Node id -> reason, for one target."""
-    return {d.test: d.reason for d in deviations if target in d.targets}
+    """Suite id -> reason, for one target."""
+    return {suite_id(d.test): d.reason for d in deviations if target in d.targets}

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import botocore
 import pytest
 
-from .contract import ASPECTS, SuiteError, Unsupported
-from .deviations import DeviationsError, for_target, load_deviations
+from . import __version__
+from .baseline import BaselineError, compare_baseline, load_baseline
+from .contract import ASPECTS, ContractViolation, SuiteError, Unsupported
+from .deviations import DeviationsError, for_target, load_deviations, suite_id
 from .fixtures import (
     CONTRACT_KEY,
     RUN_KEY,
@@ -29,7 +33,7 @@ from .fixtures import (
     run_id_for,
 )
 from .model import load_model
-from .report import Matrix, Outcome, Result
+from .report import Matrix, Outcome, Result, render_html, render_terminal, write_json
 from .settings import SPECS, SettingsError, resolve_settings
 
 __all__ = [
@@ -48,6 +52,8 @@ __all__ = [
 
 MATRIX_KEY = pytest.StashKey[Matrix]()
 STALE_KEY = pytest.StashKey[list[str]]()
+REPORT_KEY = pytest.StashKey[dict[str, Any]]()
+BASELINE_KEY = pytest.StashKey[list[str]]()
 CONTRACT_MARKER = "ecr_contract"
 
 
@@ -71,6 +77,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "listed contracts are reported as known deviations on those targets."
     )
     group.addoption("--ecr-deviations", default=None, metavar="PATH", help=deviations_help)
+    group.addoption(
+        "--ecr-report-json",
+        default=None,
+        metavar="PATH",
+        help="Write the conformance report as JSON (format pytest-ecr-report, version 1).",
+    )
+    group.addoption(
+        "--ecr-report-html",
+        default=None,
+        metavar="PATH",
+        help="Write the conformance report as one self-contained HTML page.",
+    )
+    group.addoption(
+        "--ecr-baseline",
+        default=None,
+        metavar="PATH",
+        help="A baseline of every contract's expected outcome on this target; the run fails "
+        "where an outcome differs (write one with `pytest-ecr baseline update`).",
+    )
     parser.addini(
         "ecr_deviations", help=deviations_help + " Relative to the ini file.", default=None
     )
@@ -160,11 +185,11 @@ def _mark_deviations(config: pytest.Config, items: list[pytest.Item]) -> None:
     except DeviationsError as exc:
         raise pytest.UsageError(f"pytest-ecr: --ecr-deviations: {exc}") from None
     for item in items:
-        reason = known.get(item.nodeid)
+        reason = known.get(suite_id(item.nodeid))
         if reason is not None:
             item.add_marker(pytest.mark.xfail(reason=f"known deviation: {reason}", strict=True))
     # Entries for a module that was collected, naming no test of it, are stale.
-    collected = {item.nodeid for item in items}
+    collected = {suite_id(item.nodeid) for item in items}
     files = {nodeid.split("::", 1)[0] for nodeid in collected}
     config.stash[STALE_KEY] = sorted(
         nodeid for nodeid in known if nodeid.split("::", 1)[0] in files and nodeid not in collected
@@ -224,13 +249,52 @@ def pytest_runtest_makereport(
             report.ecr_suite_error = True  # type: ignore[attr-defined]
     outcome = _outcome(report, excinfo)
     if outcome is not None:
-        report.ecr_result = {  # type: ignore[attr-defined]
+        result: dict[str, Any] = {
             "operation": operation,
             "aspect": aspect,
             "outcome": outcome,
             "reason": _reason(report),
         }
+        if excinfo is not None and isinstance(excinfo.value, ContractViolation):
+            result.update(_violation_details(excinfo.value))
+        report.ecr_result = result  # type: ignore[attr-defined]
     return report
+
+
+def _shorten(value: Any, limit: int = 300) -> Any:
+    """The request as the report keeps it: long strings and lists cut, the rest as sent."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]}... ({len(value)} characters)"
+    if isinstance(value, list):
+        head = [_shorten(v, limit) for v in value[:20]]
+        return head if len(value) <= 20 else [*head, f"... ({len(value)} items)"]
+    if isinstance(value, dict):
+        return {k: _shorten(v, limit) for k, v in value.items()}
+    return value
+
+
+def _violation_details(violation: ContractViolation) -> dict[str, Any]:
+    """The failing assertions and the request behind them, JSON-ready for the report."""
+    out: dict[str, Any] = {
+        "violations": [
+            {
+                "path": v.path,
+                "expected": v.expected,
+                "actual": repr(v.actual)[:500],
+                "message": v.message,
+            }
+            for v in violation.violations
+        ]
+    }
+    exchange = violation.exchange
+    if exchange is not None:
+        out["request"] = {
+            "operation": exchange.operation,
+            "body": _shorten(exchange.request),
+            "status": exchange.status,
+            "response": exchange.body[:2000].decode("utf-8", "replace"),
+        }
+    return out
 
 
 def _unsupported_reason(item: pytest.Item, excinfo: Any) -> str | None:
@@ -309,17 +373,16 @@ class _Collector:
         result = getattr(report, "ecr_result", None)
         if not result:
             return
-        matrix = self.config.stash[MATRIX_KEY]
-        # One result per test: a teardown error overrides a pass, nothing else.
-        if report.when == "teardown" and any(r.nodeid == report.nodeid for r in matrix.results):
-            matrix.results = [r for r in matrix.results if r.nodeid != report.nodeid]
-        matrix.add(
+        # One result per test: a teardown error replaces the call's outcome.
+        self.config.stash[MATRIX_KEY].replace(
             Result(
                 report.nodeid,
                 result["operation"],
                 result["aspect"],
                 result["outcome"],
                 result["reason"],
+                tuple(result.get("violations", ())),
+                result.get("request"),
             )
         )
 
@@ -329,14 +392,73 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.pluginmanager.register(_Collector(session.config), "ecr-collector")
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+def _report(config: pytest.Config) -> dict[str, Any] | None:
     matrix = config.stash.get(MATRIX_KEY, None)
-    if matrix is None or not matrix.results:
-        return
+    if matrix is None or not matrix.results or hasattr(config, "workerinput"):
+        return None
     settings = config.stash[SETTINGS_KEY]
+    run = config.stash[RUN_KEY]
+    return matrix.to_json(
+        {
+            "target": settings.target,
+            "endpoint": run.target.endpoint_url or settings.endpoint_url,
+            "region": settings.region,
+            "botocore": botocore.__version__,
+            "pytest_ecr": __version__,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    report = _report(config)
+    if report is None:
+        return
+    config.stash[REPORT_KEY] = report
+    json_path = config.getoption("--ecr-report-json")
+    html_path = config.getoption("--ecr-report-html")
+    try:
+        if json_path:
+            write_json(Path(json_path), report)
+        if html_path:
+            Path(html_path).parent.mkdir(parents=True, exist_ok=True)
+            Path(html_path).write_text(render_html(report), encoding="utf-8")
+    except OSError as exc:
+        raise pytest.UsageError(f"pytest-ecr: cannot write the report: {exc}") from None
+    baseline = config.getoption("--ecr-baseline")
+    if baseline:
+        try:
+            differences = compare_baseline(load_baseline(Path(baseline)), report)
+        except BaselineError as exc:
+            raise pytest.UsageError(f"pytest-ecr: --ecr-baseline: {exc}") from None
+        config.stash[BASELINE_KEY] = differences
+        if differences and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    report = config.stash.get(REPORT_KEY, None)
+    if report is None:
+        return
     terminalreporter.section("ECR conformance")
-    for line in matrix.render_terminal(title=f"target: {settings.target}"):
+    for line in render_terminal(report):
         terminalreporter.write_line(line)
+    for option in ("--ecr-report-json", "--ecr-report-html"):
+        if config.getoption(option):
+            terminalreporter.write_line(f"report written: {config.getoption(option)}")
+    differences = config.stash.get(BASELINE_KEY, None)
+    if differences is not None:
+        if differences:
+            terminalreporter.write_line(
+                f"baseline: {len(differences)} outcomes differ from "
+                f"{config.getoption('--ecr-baseline')}",
+                red=True,
+            )
+            for line in differences[:50]:
+                terminalreporter.write_line(f"  {line}")
+        else:
+            terminalreporter.write_line("baseline: every outcome as recorded")
     stale = config.stash.get(STALE_KEY, [])
     if stale:
         terminalreporter.write_line(

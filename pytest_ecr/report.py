@@ -1,13 +1,43 @@
-"""The conformance matrix: operations x aspects, from the outcomes of contract tests."""
+"""The conformance matrix: operations x aspects, from the outcomes of contract tests.
+
+The JSON report (``--ecr-report-json``) is the documented, versioned form; the terminal
+summary, the HTML page and ``pytest-ecr compare`` are all rendered from it.
+
+Report format, version 1::
+
+    {
+      "format": "pytest-ecr-report", "version": 1,
+      "target": "moto", "endpoint": null, "region": "us-east-1",
+      "botocore": "1.44.5", "pytest_ecr": "0.1.0", "created": "2026-11-23T09:00:00+00:00",
+      "summary": {"pass": 81, "fail": 0, ..., "score": 0.25},
+      "operations": {"PutImage": {"score": 0.18,
+                                  "aspects": {"errors": {"outcome": "deviation",
+                                                         "counts": {"pass": 1, ...}}}}},
+      "tests": [{"nodeid": "...", "operation": "PutImage", "aspect": "errors",
+                 "outcome": "deviation", "reason": "...",
+                 "violations": [{"path": "$.__type", "expected": "...", "actual": "...",
+                                 "message": "..."}],
+                 "request": {"operation": "PutImage", "body": {...}, "status": 200,
+                             "response": "..."}}]
+    }
+
+Outcomes: pass, fail, deviation (a known deviation), unsupported, skipped, error.
+"""
 
 from __future__ import annotations
 
+import html
+import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Literal, get_args
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
 
 from .contract import ASPECTS
+
+FORMAT = "pytest-ecr-report"
+VERSION = 1
 
 Outcome = Literal["pass", "fail", "deviation", "unsupported", "skipped", "error"]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
@@ -24,6 +54,10 @@ _SYMBOL = {
 }
 
 
+class ReportError(ValueError):
+    """A report file that cannot be read; the message names the file."""
+
+
 @dataclass(frozen=True)
 class Result:
     nodeid: str
@@ -31,6 +65,20 @@ class Result:
     aspect: str
     outcome: Outcome
     reason: str = ""
+    violations: tuple[dict[str, str], ...] = ()
+    request: dict[str, Any] | None = None
+
+
+def worst(counts: Mapping[str, int]) -> str:
+    return min((o for o, n in counts.items() if n), key=lambda o: _SEVERITY[o])
+
+
+def score(results: Iterable[Result]) -> float | None:
+    """Passed / (everything but skipped)."""
+    counted = [r for r in results if r.outcome != "skipped"]
+    if not counted:
+        return None
+    return sum(r.outcome == "pass" for r in counted) / len(counted)
 
 
 @dataclass
@@ -40,56 +88,218 @@ class Matrix:
     def add(self, result: Result) -> None:
         self.results.append(result)
 
-    def cells(self) -> dict[str, dict[str, Counter[str]]]:
-        table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    def replace(self, result: Result) -> None:
+        """Record ``result`` as the test's one outcome (a teardown error beats a pass)."""
+        self.results = [r for r in self.results if r.nodeid != result.nodeid]
+        self.results.append(result)
+
+    def to_json(self, meta: Mapping[str, Any]) -> dict[str, Any]:
+        by_op: dict[str, list[Result]] = defaultdict(list)
         for r in self.results:
-            table[r.operation][r.aspect][r.outcome] += 1
-        return table
-
-    def totals(self) -> Counter[str]:
-        return Counter(r.outcome for r in self.results)
-
-    def score(self, results: Iterable[Result] | None = None) -> float | None:
-        """Passed / (passed + failed + errors + unsupported); skipped tests do not count."""
-        counted = [
-            r for r in (self.results if results is None else results) if r.outcome != "skipped"
-        ]
-        if not counted:
-            return None
-        return sum(r.outcome == "pass" for r in counted) / len(counted)
-
-    def render_terminal(self, *, title: str) -> list[str]:
-        cells = self.cells()
-        aspects = [a for a in ASPECTS if any(a in row for row in cells.values())]
-        width = max([len("operation"), *(len(op) for op in cells)])
-        col = max(8, *(len(a) for a in aspects)) if aspects else 8
-        lines = [title]
-        lines.append(
-            "  ".join(["operation".ljust(width), *(a.ljust(col) for a in aspects), "score"])
-        )
-        for op in sorted(cells):
-            row = [op.ljust(width)]
-            for aspect in aspects:
-                counts = cells[op].get(aspect)
-                row.append(_cell(counts).ljust(col))
-            op_score = self.score([r for r in self.results if r.operation == op])
-            row.append("-" if op_score is None else f"{op_score:.0%}")
-            lines.append("  ".join(row).rstrip())
-        totals = self.totals()
-        overall = self.score()
-        summary = ", ".join(f"{totals[o]} {o}" for o in OUTCOMES if totals[o])
-        lines.append(
-            f"{len(cells)} operations, {summary}; conformance "
-            f"{'-' if overall is None else f'{overall:.1%}'}"
-        )
-        return lines
+            by_op[r.operation].append(r)
+        operations: dict[str, Any] = {}
+        for op in sorted(by_op):
+            aspects: dict[str, Any] = {}
+            for aspect in ASPECTS:
+                counts: Counter[str] = Counter(
+                    str(r.outcome) for r in by_op[op] if r.aspect == aspect
+                )
+                if counts:
+                    aspects[aspect] = {
+                        "outcome": worst(counts),
+                        "counts": dict(sorted(counts.items())),
+                    }
+            operations[op] = {"score": score(by_op[op]), "aspects": aspects}
+        totals: Counter[str] = Counter(str(r.outcome) for r in self.results)
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            **meta,
+            "summary": {**{o: totals[o] for o in OUTCOMES}, "score": score(self.results)},
+            "operations": operations,
+            "tests": [
+                {k: v for k, v in asdict(r).items() if v not in (None, (), [])}
+                for r in sorted(self.results, key=lambda r: r.nodeid)
+            ],
+        }
 
 
-def _cell(counts: Counter[str] | None) -> str:
-    if not counts:
+def load_report(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{path}: not JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ReportError(f'{path}: not a pytest-ecr report (no "format": "{FORMAT}")')
+    if data.get("version") != VERSION:
+        raise ReportError(f"{path}: report version {data.get('version')!r}, expected {VERSION}")
+    return data
+
+
+def write_json(path: Path, report: Mapping[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
+
+
+# -- terminal ----------------------------------------------------------------------
+
+
+def _cell(cell: Mapping[str, Any] | None) -> str:
+    if not cell:
         return "."
-    worst = min(counts, key=lambda o: _SEVERITY[o])
+    counts: Mapping[str, int] = cell["counts"]
     total = sum(counts.values())
-    if worst == "pass":
+    outcome = cell["outcome"]
+    if outcome == "pass":
         return f"ok {total}"
-    return f"{_SYMBOL[worst]} {counts[worst]}/{total}"
+    return f"{_SYMBOL[outcome]} {counts[outcome]}/{total}"
+
+
+def _percent(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value:.{digits}%}"
+
+
+def render_terminal(report: Mapping[str, Any]) -> list[str]:
+    operations: Mapping[str, Any] = report["operations"]
+    aspects = [a for a in ASPECTS if any(a in op["aspects"] for op in operations.values())]
+    width = max([len("operation"), *(len(op) for op in operations)])
+    col = max([8, *(len(a) for a in aspects)])
+    lines = [f"target: {report['target']}"]
+    lines.append("  ".join(["operation".ljust(width), *(a.ljust(col) for a in aspects), "score"]))
+    for name, op in operations.items():
+        row = [name.ljust(width), *(_cell(op["aspects"].get(a)).ljust(col) for a in aspects)]
+        lines.append("  ".join([*row, _percent(op["score"])]).rstrip())
+    summary = report["summary"]
+    counts = ", ".join(f"{summary[o]} {o}" for o in OUTCOMES if summary.get(o))
+    lines.append(
+        f"{len(operations)} operations, {counts}; conformance {_percent(summary['score'], 1)}"
+    )
+    return lines
+
+
+def _compare_rows(reports: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[str]]]:
+    """(operation, one label per report) rows, then ("overall", scores)."""
+    rows: list[tuple[str, list[str]]] = []
+    for op in sorted({op for r in reports for op in r["operations"]}):
+        labels = []
+        for r in reports:
+            entry = r["operations"].get(op)
+            if entry is None:
+                labels.append("-")
+            elif all(c["outcome"] == "unsupported" for c in entry["aspects"].values()):
+                labels.append("unsupported")
+            else:
+                labels.append(_percent(entry["score"]))
+        rows.append((op, labels))
+    rows.append(("overall", [_percent(r["summary"]["score"], 1) for r in reports]))
+    return rows
+
+
+def compare_terminal(reports: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Several reports side by side: one column per report, the score of each operation."""
+    names = [str(r["target"]) for r in reports]
+    rows = _compare_rows(reports)
+    width = max(len(op) for op, _ in [("operation", []), *rows])
+    col = max([12, *(len(n) for n in names)])
+    lines = ["  ".join(["operation".ljust(width), *(n.ljust(col) for n in names)]).rstrip()]
+    for op, labels in rows:
+        lines.append("  ".join([op.ljust(width), *(label.ljust(col) for label in labels)]).rstrip())
+    return lines
+
+
+# -- HTML ---------------------------------------------------------------------------
+
+_STYLE = """
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}
+th{background:#f4f4f4;text-align:left}.pass{background:#e6f4e6}.fail,.error{background:#fbe3e3}
+.deviation{background:#fff3d6}.unsupported{background:#eee;color:#666}.skipped{color:#888}
+details{margin:2px 0}summary{cursor:pointer}code,pre{font:12px ui-monospace,monospace}
+pre{white-space:pre-wrap;max-width:60em;background:#fafafa;padding:4px}
+"""
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def _failure_details(tests: Iterable[Mapping[str, Any]]) -> str:
+    parts = []
+    for test in tests:
+        if test["outcome"] == "pass":
+            continue
+        rows = "".join(
+            f"<tr><td><code>{_e(v.get('path'))}</code></td><td>{_e(v.get('expected'))}</td>"
+            f"<td><code>{_e(v.get('actual'))}</code></td><td>{_e(v.get('message'))}</td></tr>"
+            for v in test.get("violations", [])
+        )
+        table = (
+            "<table class='violations'><tr><th>path</th><th>expected</th><th>actual</th>"
+            f"<th>message</th></tr>{rows}</table>"
+            if rows
+            else ""
+        )
+        request = test.get("request")
+        req = f"<pre>{_e(json.dumps(request, indent=1, default=str))}</pre>" if request else ""
+        parts.append(
+            f"<details class='test'><summary>{_e(test['outcome'])}: {_e(test['nodeid'])}"
+            f"</summary><p>{_e(test.get('reason', ''))}</p>{table}{req}</details>"
+        )
+    return "".join(parts)
+
+
+def render_html(report: Mapping[str, Any]) -> str:
+    operations: Mapping[str, Any] = report["operations"]
+    aspects = [a for a in ASPECTS if any(a in op["aspects"] for op in operations.values())]
+    tests_by_cell: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
+    for test in report["tests"]:
+        tests_by_cell[(test["operation"], test["aspect"])].append(test)
+    rows = []
+    for name, op in operations.items():
+        cells = []
+        for aspect in aspects:
+            cell = op["aspects"].get(aspect)
+            if not cell:
+                cells.append("<td></td>")
+                continue
+            details = _failure_details(tests_by_cell[(name, aspect)])
+            label = _e(_cell(cell))
+            body = f"<details><summary>{label}</summary>{details}</details>" if details else label
+            cells.append(
+                f"<td class='{_e(cell['outcome'])}' data-aspect='{_e(aspect)}'>{body}</td>"
+            )
+        rows.append(
+            f"<tr data-operation='{_e(name)}'><th>{_e(name)}</th>{''.join(cells)}"
+            f"<td class='score'>{_e(_percent(op['score']))}</td></tr>"
+        )
+    summary = report["summary"]
+    counts = ", ".join(f"{summary[o]} {o}" for o in OUTCOMES if summary.get(o))
+    meta = " · ".join(
+        f"{k}: {_e(report.get(k))}" for k in ("target", "endpoint", "region", "botocore", "created")
+    )
+    head = "".join(f"<th>{_e(a)}</th>" for a in aspects)
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>ECR conformance: {_e(report['target'])}</title><style>{_STYLE}</style></head>"
+        f"<body><h1>ECR conformance: {_e(report['target'])}</h1><p>{meta}</p>"
+        f"<p id='summary' data-score='{_e(summary['score'])}'>{_e(counts)}; conformance "
+        f"{_e(_percent(summary['score'], 1))}</p>"
+        f"<table id='matrix'><tr><th>operation</th>{head}<th>score</th></tr>{''.join(rows)}"
+        "</table></body></html>\n"
+    )
+
+
+def compare_html(reports: Sequence[Mapping[str, Any]]) -> str:
+    names = [str(r["target"]) for r in reports]
+    head = "".join(f"<th>{_e(n)}</th>" for n in ["operation", *names])
+    rows = "".join(
+        f"<tr><th>{_e(op)}</th>" + "".join(f"<td>{_e(label)}</td>" for label in labels) + "</tr>"
+        for op, labels in _compare_rows(reports)
+    )
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>ECR conformance compared"
+        f"</title><style>{_STYLE}</style></head><body><h1>ECR conformance compared</h1>"
+        f"<table id='compare'><tr>{head}</tr>{rows}</table></body></html>\n"
+    )
