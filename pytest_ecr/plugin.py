@@ -90,6 +90,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Write the conformance report as one self-contained HTML page.",
     )
     group.addoption(
+        "--ecr-label",
+        default=None,
+        metavar="NAME",
+        help="The name of the target in reports and comparisons (default: the target, "
+        "for example url).",
+    )
+    group.addoption(
         "--ecr-baseline",
         default=None,
         metavar="PATH",
@@ -350,7 +357,12 @@ def _reason(report: pytest.TestReport) -> str:
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2])
     if report.failed:
-        return report.longreprtext.strip().splitlines()[-1][:300] if report.longreprtext else ""
+        crash = getattr(report.longrepr, "reprcrash", None)
+        message = getattr(crash, "message", None) if crash is not None else None
+        if message:
+            return str(message)[:1000]
+        text = report.longreprtext.strip()
+        return text.splitlines()[-1][:1000] if text else ""
     return ""
 
 
@@ -401,6 +413,7 @@ def _report(config: pytest.Config) -> dict[str, Any] | None:
     return matrix.to_json(
         {
             "target": settings.target,
+            "label": config.getoption("--ecr-label") or settings.target,
             "endpoint": run.target.endpoint_url or settings.endpoint_url,
             "region": settings.region,
             "botocore": botocore.__version__,

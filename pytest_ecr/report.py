@@ -7,7 +7,7 @@ Report format, version 1::
 
     {
       "format": "pytest-ecr-report", "version": 1,
-      "target": "moto", "endpoint": null, "region": "us-east-1",
+      "target": "moto", "label": "moto", "endpoint": null, "region": "us-east-1",
       "botocore": "1.44.5", "pytest_ecr": "0.1.0", "created": "2026-11-23T09:00:00+00:00",
       "summary": {"pass": 81, "fail": 0, ..., "score": 0.25},
       "operations": {"PutImage": {"score": 0.18,
@@ -166,7 +166,7 @@ def render_terminal(report: Mapping[str, Any]) -> list[str]:
     aspects = [a for a in ASPECTS if any(a in op["aspects"] for op in operations.values())]
     width = max([len("operation"), *(len(op) for op in operations)])
     col = max([8, *(len(a) for a in aspects)])
-    lines = [f"target: {report['target']}"]
+    lines = [f"target: {_label(report)}"]
     lines.append("  ".join(["operation".ljust(width), *(a.ljust(col) for a in aspects), "score"]))
     for name, op in operations.items():
         row = [name.ljust(width), *(_cell(op["aspects"].get(a)).ljust(col) for a in aspects)]
@@ -177,6 +177,10 @@ def render_terminal(report: Mapping[str, Any]) -> list[str]:
         f"{len(operations)} operations, {counts}; conformance {_percent(summary['score'], 1)}"
     )
     return lines
+
+
+def _label(report: Mapping[str, Any]) -> str:
+    return str(report.get("label") or report["target"])
 
 
 def _compare_rows(reports: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[str]]]:
@@ -199,7 +203,7 @@ def _compare_rows(reports: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[
 
 def compare_terminal(reports: Sequence[Mapping[str, Any]]) -> list[str]:
     """Several reports side by side: one column per report, the score of each operation."""
-    names = [str(r["target"]) for r in reports]
+    names = [_label(r) for r in reports]
     rows = _compare_rows(reports)
     width = max(len(op) for op, _ in [("operation", []), *rows])
     col = max([12, *(len(n) for n in names)])
@@ -282,8 +286,8 @@ def render_html(report: Mapping[str, Any]) -> str:
     head = "".join(f"<th>{_e(a)}</th>" for a in aspects)
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>ECR conformance: {_e(report['target'])}</title><style>{_STYLE}</style></head>"
-        f"<body><h1>ECR conformance: {_e(report['target'])}</h1><p>{meta}</p>"
+        f"<title>ECR conformance: {_e(_label(report))}</title><style>{_STYLE}</style></head>"
+        f"<body><h1>ECR conformance: {_e(_label(report))}</h1><p>{meta}</p>"
         f"<p id='summary' data-score='{_e(summary['score'])}'>{_e(counts)}; conformance "
         f"{_e(_percent(summary['score'], 1))}</p>"
         f"<table id='matrix'><tr><th>operation</th>{head}<th>score</th></tr>{''.join(rows)}"
@@ -292,7 +296,7 @@ def render_html(report: Mapping[str, Any]) -> str:
 
 
 def compare_html(reports: Sequence[Mapping[str, Any]]) -> str:
-    names = [str(r["target"]) for r in reports]
+    names = [_label(r) for r in reports]
     head = "".join(f"<th>{_e(n)}</th>" for n in ["operation", *names])
     rows = "".join(
         f"<tr><th>{_e(op)}</th>" + "".join(f"<td>{_e(label)}</td>" for label in labels) + "</tr>"
