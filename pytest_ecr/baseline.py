@@ -42,7 +42,7 @@ def baseline_from_report(report: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "target": report["target"],
+        "target": report.get("outcomes_of", report["target"]),
         "outcomes": {suite_id(t["nodeid"]): t["outcome"] for t in report["tests"]},
     }
 
@@ -52,7 +52,7 @@ def compare_baseline(baseline: Mapping[str, Any], report: Mapping[str, Any]) -> 
     a test that the baseline has and this run did not collect is not a difference)."""
     expected: Mapping[str, str] = baseline["outcomes"]
     lines = []
-    if baseline.get("target") != report["target"]:
+    if baseline.get("target") != report.get("outcomes_of", report["target"]):
         lines.append(
             f"the baseline is for target {baseline.get('target')!r}, this run is "
             f"{report['target']!r}"

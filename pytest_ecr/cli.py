@@ -60,6 +60,11 @@ def _pytest_args(rest: list[str]) -> list[str] | None:
     ]
     if not any(a.startswith("--ecr-deviations") for a in rest):
         args.append(f"--ecr-deviations={suite / 'deviations.json'}")
+    cassettes = suite.parent / "cassettes"
+    if (cassettes / "cassettes.json").is_file() and not any(
+        a.startswith("--ecr-cassette-dir") for a in rest
+    ):
+        args.append(f"--ecr-cassette-dir={cassettes}")
     return args
 
 

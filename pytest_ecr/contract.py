@@ -196,7 +196,7 @@ class ContractClient:
         self._current: Exchange | None = None
         events = client.meta.events
         events.register_first("request-created.ecr", self._on_request)
-        events.register_first("before-parse.ecr", self._on_response)
+        events.register("before-parse.ecr", self._on_response)
 
     def close(self) -> None:
         events = self.client.meta.events

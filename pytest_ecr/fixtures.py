@@ -18,6 +18,15 @@ from typing import Any
 import pytest
 from botocore.client import BaseClient
 
+from .cassettes import (
+    CassetteError,
+    Engine,
+    Scrubber,
+    SocketGuard,
+    read_index,
+    recording_meta,
+    write_index,
+)
 from .contract import ContractClient
 from .resources import (
     CleanupError,
@@ -29,9 +38,10 @@ from .resources import (
     RepositoryFactory,
     new_run_id,
 )
+from .model import load_model
 from .settings import EcrSettings
 from .suite import RegistrySettings, Scenario
-from .targets import Target, TargetUnavailable, make_target
+from .targets import ReplayTarget, Target, TargetUnavailable, make_target
 
 SETTINGS_KEY = pytest.StashKey[EcrSettings]()
 RUN_KEY = pytest.StashKey["EcrRun"]()
@@ -41,22 +51,72 @@ CONTRACT_KEY = pytest.StashKey[ContractClient]()
 class EcrRun:
     """The run's target, client, names and ledger; started on first use."""
 
-    def __init__(self, settings: EcrSettings, run_id: str) -> None:
+    def __init__(self, settings: EcrSettings, run_id: str, rootdir: Path) -> None:
         self.settings = settings
         self.target: Target = make_target(settings)
+        self.engine: Engine | None = None
+        self._guard: SocketGuard | None = None
+        cassettes = settings.target == "replay" or settings.record_mode is not None
         self.namer = Namer(
             prefix=settings.name_prefix,
-            run_id=run_id,
-            worker=os.environ.get("PYTEST_XDIST_WORKER", "main"),
+            # Names must be the same when recording and when replaying, on any worker.
+            run_id=(settings.run_id or "rcassette") if cassettes else run_id,
+            worker="main" if cassettes else os.environ.get("PYTEST_XDIST_WORKER", "main"),
+            repeatable=cassettes,
         )
+        if cassettes:
+            root = Path(settings.cassette_dir) if settings.cassette_dir else rootdir / "cassettes"
+            self.engine = Engine(
+                root=root,
+                mode=settings.record_mode or "none",  # type: ignore[arg-type]
+                scrubber=Scrubber(),
+                meta=recording_meta(settings.target),
+                replay_only=settings.target == "replay",
+            )
+            self.target.max_attempts = 1
+            self.target.client_hooks.append(self.engine.attach)
         self.ledger = Ledger()
         self._client: BaseClient | None = None
+        self._started = False
 
     def start(self) -> None:
+        if self._started:
+            return
         try:
             self.target.start()
-        except TargetUnavailable as exc:
+            if self.engine is not None:
+                self._start_cassettes(self.engine)
+        except (TargetUnavailable, CassetteError) as exc:
             pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
+        self._started = True
+
+    def _start_cassettes(self, engine: Engine) -> None:
+        if engine.replay_only:
+            index = read_index(engine.root)
+            assert isinstance(self.target, ReplayTarget)
+            self.target.recorded_against = str(index["target"])
+            self.target.recorded_implements = dict(index.get("implements") or {})
+            self._guard = SocketGuard("replaying cassettes; record with --ecr-record-mode")
+            self._guard.start()
+        else:
+            # What the recorded target implements, so that replay classifies its answers
+            # (unsupported, or a crash) the way the live run did.
+            implemented = {op: self.target.implements(op) for op in load_model().operation_names}
+            write_index(engine.root, {**engine.meta, "implements": implemented})
+
+    def outcome_target(self) -> str:
+        """The target whose outcomes (deviations, baselines) apply: for replay, the one the
+        cassettes were recorded against."""
+        if self.engine is not None and self.engine.replay_only:
+            try:
+                return str(read_index(self.engine.root)["target"])
+            except CassetteError:
+                return self.settings.target
+        return self.settings.target
+
+    def scrub_account(self, account_id: str) -> None:
+        if self.engine is not None and self.settings.scrub_account_id:
+            self.engine.scrubber.account_id = account_id
 
     @property
     def client(self) -> BaseClient:
@@ -74,6 +134,10 @@ class EcrRun:
         finally:
             if self._client is not None:
                 self._client.close()
+            if self.engine is not None:
+                self.engine.finish("session")
+            if self._guard is not None:
+                self._guard.stop()
             self.target.stop()
 
 

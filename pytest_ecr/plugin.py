@@ -34,6 +34,7 @@ from .fixtures import (
 )
 from .model import load_model
 from .report import Matrix, Outcome, Result, render_html, render_terminal, write_json
+from .resources import CURRENT_SCOPE
 from .settings import SPECS, SettingsError, resolve_settings
 
 __all__ = [
@@ -133,7 +134,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except SettingsError as exc:
         raise pytest.UsageError(f"pytest-ecr: {exc}") from None
     config.stash[SETTINGS_KEY] = settings
-    config.stash[RUN_KEY] = EcrRun(settings, run_id_for(config, settings))
+    config.stash[RUN_KEY] = EcrRun(settings, run_id_for(config, settings), config.rootpath)
     config.stash[MATRIX_KEY] = Matrix()
 
 
@@ -188,14 +189,16 @@ def _mark_deviations(config: pytest.Config, items: list[pytest.Item]) -> None:
     if path is None:
         return
     try:
-        known = for_target(load_deviations(path), config.stash[SETTINGS_KEY].target)
+        known = for_target(load_deviations(path), config.stash[RUN_KEY].outcome_target())
     except DeviationsError as exc:
         raise pytest.UsageError(f"pytest-ecr: --ecr-deviations: {exc}") from None
     for item in items:
         reason = known.get(suite_id(item.nodeid))
         if reason is not None:
             item.add_marker(pytest.mark.xfail(reason=f"known deviation: {reason}", strict=True))
-    # Entries for a module that was collected, naming no test of it, are stale.
+    # Entries for a module that was collected whole, naming no test of it, are stale.
+    if any("::" in str(arg) for arg in config.args):
+        return
     collected = {suite_id(item.nodeid) for item in items}
     files = {nodeid.split("::", 1)[0] for nodeid in collected}
     config.stash[STALE_KEY] = sorted(
@@ -224,6 +227,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
     if problems:
         raise pytest.UsageError("pytest-ecr: " + "\n".join(problems))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
+    """Everything a test's setup, call and teardown do belongs to that test (its names, its
+    cassette)."""
+    scope = suite_id(item.nodeid)
+    token = CURRENT_SCOPE.set(scope)
+    try:
+        return (yield)
+    finally:
+        CURRENT_SCOPE.reset(token)
+        run = item.config.stash.get(RUN_KEY, None)
+        if run is not None and run.engine is not None:
+            run.engine.finish(scope)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -414,6 +432,7 @@ def _report(config: pytest.Config) -> dict[str, Any] | None:
         {
             "target": settings.target,
             "label": config.getoption("--ecr-label") or settings.target,
+            "outcomes_of": run.outcome_target(),
             "endpoint": run.target.endpoint_url or settings.endpoint_url,
             "region": settings.region,
             "botocore": botocore.__version__,

@@ -9,6 +9,8 @@ touches a repository without the marker tag.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import hashlib
 import itertools
 import re
 import secrets
@@ -51,14 +53,27 @@ def sanitize_component(text: str, *, limit: int = 60) -> str:
     return cleaned or "x"
 
 
+#: The test (node id) whose setup, call or teardown is running; "session" outside tests.
+CURRENT_SCOPE: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "pytest_ecr_scope", default="session"
+)
+
+
 @dataclass
 class Namer:
-    """Unique names under ``<prefix>/<run id>/<worker>/``, valid for RepositoryName."""
+    """Unique names under ``<prefix>/<run id>/<worker>/``, valid for RepositoryName.
+
+    ``repeatable`` names (for cassettes) depend only on the scope that asks (the test, or
+    an explicit scope such as a module) and the hint, never on the order tests run in:
+    ``<hint>-<scope hash>-<n>``, with ``n`` counted per scope and hint.
+    """
 
     prefix: str = DEFAULT_PREFIX
     run_id: str = field(default_factory=new_run_id)
     worker: str = "main"
+    repeatable: bool = False
     _counter: Iterator[int] = field(default_factory=itertools.count, repr=False)
+    _scoped: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -73,10 +88,18 @@ class Namer:
     def root(self) -> str:
         return f"{self.prefix}/{self.run_id}/{self.worker}"
 
-    def name(self, hint: str) -> str:
+    def name(self, hint: str, scope: str | None = None) -> str:
+        stem = sanitize_component(hint)
+        if not self.repeatable:
+            with self._lock:
+                n = next(self._counter)
+            return f"{self.root}/{stem}-{n}"
+        where = scope if scope is not None else CURRENT_SCOPE.get()
         with self._lock:
-            n = next(self._counter)
-        return f"{self.root}/{sanitize_component(hint)}-{n}"
+            n = self._scoped.get((where, stem), 0)
+            self._scoped[(where, stem)] = n + 1
+        digest = hashlib.sha256(where.encode()).hexdigest()[:8]
+        return f"{self.root}/{stem}-{digest}-{n}"
 
 
 @dataclass(frozen=True)
@@ -209,12 +232,13 @@ class RepositoryFactory:
         encryption: Literal["AES256", "KMS", "KMS_DSSE"] | None = None,
         kms_key: str | None = None,
         tags: Mapping[str, str] | None = None,
+        scope: str | None = None,
     ) -> Repository:
         """Create a repository; ``hint`` (usually the test name) goes into its name.
 
         ``exclusion_filters`` are wildcard filters for the ``*_WITH_EXCLUSION`` modes.
         """
-        repo_name = name if name is not None else self.namer.name(hint)
+        repo_name = name if name is not None else self.namer.name(hint, scope)
         if name is not None and not name.startswith(self.namer.prefix + "/"):
             raise ValueError(
                 f"repository name {name!r} must start with {self.namer.prefix + '/'!r} so "

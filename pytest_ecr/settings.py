@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar, cast, get_args
 from urllib.parse import urlsplit
 
-TargetName = Literal["moto", "moto-server", "url", "aws"]
+TargetName = Literal["moto", "moto-server", "url", "aws", "replay"]
 TARGETS: tuple[str, ...] = get_args(TargetName)
 DEFAULT_REGION = "us-east-1"
 
@@ -127,6 +127,15 @@ def parse_run_id(option: str, value: Any) -> str:
     return text
 
 
+RECORD_MODES: tuple[str, ...] = ("none", "once", "new_episodes", "all")
+
+
+def parse_choice(option: str, value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise SettingsError(option, f"{value!r} is not one of {', '.join(choices)}")
+    return str(value)
+
+
 def parse_positive_int(option: str, value: Any) -> int:
     try:
         number = int(value)
@@ -172,8 +181,9 @@ SPECS: tuple[Spec, ...] = (
         "moto",
         parse_target,
         "Where ECR requests go: moto (in-process, the default), moto-server (a local moto "
-        "server started for the run), url (any endpoint, see --ecr-endpoint-url) or aws "
-        "(real AWS; needs --ecr-allow-aws). An endpoint URL alone selects url.",
+        "server started for the run), url (any endpoint, see --ecr-endpoint-url), aws "
+        "(real AWS; needs --ecr-allow-aws) or replay (recorded cassettes, network blocked). "
+        "An endpoint URL alone selects url.",
         choices=TARGETS,
     ),
     Spec(
@@ -251,6 +261,36 @@ SPECS: tuple[Spec, ...] = (
         "fix it to make resource names repeatable).",
     ),
     Spec(
+        "record_mode",
+        "--ecr-record-mode",
+        "ecr_record_mode",
+        "PYTEST_ECR_RECORD_MODE",
+        None,
+        lambda option, value: parse_choice(option, value, RECORD_MODES),
+        "Record cassettes while running against an HTTP target (moto-server, url, aws), with "
+        "vcrpy's modes: none, once, new_episodes, all.",
+        choices=RECORD_MODES,
+    ),
+    Spec(
+        "cassette_dir",
+        "--ecr-cassette-dir",
+        "ecr_cassette_dir",
+        "PYTEST_ECR_CASSETTE_DIR",
+        None,
+        lambda option, value: str(value),
+        "Where cassettes are (default: cassettes/ in the rootdir).",
+    ),
+    Spec(
+        "scrub_account_id",
+        "--ecr-scrub-account-id",
+        "ecr_scrub_account_id",
+        None,
+        False,
+        parse_bool,
+        "Replace the account id with 000000000000 in recorded cassettes.",
+        is_flag=True,
+    ),
+    Spec(
         "max_attempts",
         "--ecr-max-attempts",
         "ecr_max_attempts",
@@ -291,6 +331,9 @@ class EcrSettings:
     allow_registry_changes: bool = False
     name_prefix: str = "pytest-ecr"
     run_id: str | None = None
+    record_mode: str | None = None
+    cassette_dir: str | None = None
+    scrub_account_id: bool = False
     max_attempts: int = 3
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
@@ -345,6 +388,14 @@ def resolve_settings(
                 f"an endpoint URL is only used by the url target, not {values['target']!r} "
                 "(drop --ecr-target or set it to url)",
             )
+    if values["record_mode"] is not None and values["target"] in ("moto", "replay"):
+        raise SettingsError(
+            "--ecr-record-mode",
+            "recording needs an HTTP target (moto-server, url or aws): in-process moto never "
+            "reaches the HTTP layer, and replay only plays"
+            if values["target"] == "moto"
+            else "the replay target only plays cassettes; record against a live target",
+        )
     if values["target"] == "aws" and not values["allow_aws"]:
         raise SettingsError(
             "--ecr-target",

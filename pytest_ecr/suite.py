@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -199,7 +200,9 @@ class Scenario:
     @property
     def repository(self) -> Repository:
         if self._repository is None:
-            self._repository = self.repositories.create(self._hint)
+            # Scoped to the module, not to the test that happens to need it first, so that
+            # its name is the same whichever tests run (cassettes rely on that).
+            self._repository = self.repositories.create(self._hint, scope=f"module:{self._hint}")
         return self._repository
 
     @property
@@ -227,8 +230,8 @@ class Scenario:
 
     def short_unique(self, hint: str) -> str:
         """A unique lower-case token of at most 30 characters, for short prefixes."""
-        namer = self.repositories.namer
-        return f"{hint}-{namer.run_id}-{namer.name('x').rsplit('-', 1)[1]}"[:30]
+        full = self.repositories.namer.name(hint)
+        return f"{hint[:9]}-{hashlib.sha256(full.encode()).hexdigest()[:10]}"
 
     def once(self, key: str, make: Callable[[], Any]) -> Any:
         """``make()`` the first time ``key`` is asked for; the same value after that."""

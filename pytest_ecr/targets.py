@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import socket
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,6 +40,10 @@ class Target(ABC):
         self.settings = settings
         self.region = settings.region
         self._started = False
+        #: Called with every client this target makes (cassettes attach here).
+        self.client_hooks: list[Callable[[BaseClient], None]] = []
+        #: Attempts per request; cassettes record one attempt, never a retried one.
+        self.max_attempts = settings.max_attempts
 
     @property
     def endpoint_url(self) -> str | None:
@@ -79,7 +84,7 @@ class Target(ABC):
         settings = self.settings
         options: dict[str, Any] = {
             "region_name": self.region,
-            "retries": {"mode": "standard", "total_max_attempts": settings.max_attempts},
+            "retries": {"mode": "standard", "total_max_attempts": self.max_attempts},
             "connect_timeout": settings.connect_timeout,
             "read_timeout": settings.read_timeout,
             "parameter_validation": parameter_validation,
@@ -91,6 +96,8 @@ class Target(ABC):
         client: BaseClient = boto3.session.Session().client(
             "ecr", config=Config(**options), **kwargs
         )
+        for hook in self.client_hooks:
+            hook(client)
         return client
 
 
@@ -188,6 +195,33 @@ class UrlTarget(Target):
             ) from None
 
 
+class ReplayTarget(Target):
+    """Recorded cassettes, with the network blocked (see :mod:`pytest_ecr.cassettes`)."""
+
+    name = "replay"
+    ENDPOINT = "https://replay.pytest-ecr.invalid"
+
+    def __init__(self, settings: EcrSettings) -> None:
+        super().__init__(settings)
+        #: The target the cassettes were recorded against, and what it implemented (set
+        #: from the cassettes' index).
+        self.recorded_against: str | None = None
+        self.recorded_implements: dict[str, bool | None] = {}
+
+    def implements(self, operation: str) -> bool | None:
+        return self.recorded_implements.get(operation)
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return self.ENDPOINT
+
+    def _start(self) -> None:
+        return None
+
+    def describe(self) -> str:
+        return f"replay (cassettes recorded against {self.recorded_against or '?'})"
+
+
 class AwsTarget(Target):
     """Real AWS with the standard credential chain (opt-in)."""
 
@@ -212,6 +246,7 @@ _TARGETS: dict[str, type[Target]] = {
     "moto-server": MotoServerTarget,
     "url": UrlTarget,
     "aws": AwsTarget,
+    "replay": ReplayTarget,
 }
 
 

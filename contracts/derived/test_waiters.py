@@ -62,9 +62,12 @@ WAITERS = [
 
 
 def _config(waiter: Waiter, settings: EcrSettings) -> dict[str, float]:
-    """The model's delay and attempts against AWS; short polls against emulators."""
+    """The model's delay and attempts against AWS; short polls against emulators; no wait
+    at all when replaying (the cassette holds exactly the recorded polls)."""
     if settings.target == "aws":
         return {"Delay": waiter.delay, "MaxAttempts": waiter.max_attempts}
+    if settings.target == "replay":
+        return {"Delay": 0, "MaxAttempts": 150}
     return {"Delay": 0.2, "MaxAttempts": 150}
 
 

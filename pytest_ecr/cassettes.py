@@ -1,0 +1,476 @@
+"""Recorded cassettes: record once against a live target, replay offline.
+
+Files are vcrpy's cassette format (YAML with ``interactions`` and ``version: 1``), one
+per test at ``<cassette dir>/<module>/<test>.yaml``, so that vcrpy can open them; the
+recording and the playback run through botocore's own events (``before-send`` and
+``before-parse``) instead of patching the HTTP stack, which is both faster and exact
+about which request was which.
+
+Matching. Every ECR request is ``POST /``; a request is identified by its
+``X-Amz-Target`` operation and its canonical JSON body (parsed, keys sorted, strings
+over 1 KiB replaced by their digest). Host, port, scheme and volatile headers (date,
+signature, user agent, invocation id) never take part, so a cassette recorded against
+one endpoint replays against any.
+
+Playback order. A test replays from its own cassette, in order, each interaction once.
+A request that its cassette never had (setup a module-scoped fixture did in another
+test, or the end of the session) is looked up in the other cassettes of its module and
+then of the run. A request its cassette had, asked for more often than recorded, fails.
+
+Secrets. Before anything is written: request headers other than the operation and the
+content type are dropped (Authorization, X-Amz-Security-Token, cookies, dates); the
+``authorizationToken`` of GetAuthorizationToken and the signature parts of pre-signed
+URLs are replaced by fixed placeholders; access key ids are replaced anywhere; with
+``--ecr-scrub-account-id`` the account id is replaced by ``000000000000``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import socket
+import threading
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+import botocore
+import yaml
+from botocore.awsrequest import AWSResponse, HTTPHeaders
+
+from .resources import CURRENT_SCOPE
+
+RecordMode = Literal["none", "once", "new_episodes", "all"]
+RECORD_MODES: tuple[str, ...] = ("none", "once", "new_episodes", "all")
+
+#: Request bodies' strings longer than this are stored as their digest.
+LARGE = 1024
+FAKE_ACCOUNT = "000000000000"
+#: Short on purpose: it decodes as a docker login (``AWS:scrubbed``) but looks like no token.
+FAKE_TOKEN = base64.b64encode(b"AWS:scrubbed").decode()
+_ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
+_SIGNATURE_PARAMS = re.compile(
+    r"((?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|"
+    r"AWSAccessKeyId)=)[^&\"\s]+"
+)
+_KEEP_REQUEST_HEADERS = ("X-Amz-Target", "Content-Type")
+_KEEP_RESPONSE_HEADERS = ("Content-Type", "x-amzn-RequestId", "X-Amzn-ErrorType")
+
+
+class CassetteError(RuntimeError):
+    """A cassette that cannot be used; the message names the file."""
+
+
+class ReplayMismatch(AssertionError):
+    """A request the cassettes do not have; names the test, operation and first difference."""
+
+
+class NetworkBlocked(RuntimeError):
+    """A connection attempted while replaying."""
+
+
+def _digest_large(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > LARGE:
+        digest = hashlib.sha256(value.encode()).hexdigest()
+        return f"<sha256:{digest}; {len(value)} characters>"
+    if isinstance(value, list):
+        return [_digest_large(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _digest_large(v) for k, v in value.items()}
+    return value
+
+
+def canonical_body(body: bytes | str | None) -> str:
+    """The form a request body is stored and matched in."""
+    if not body:
+        return "{}"
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return text
+    return json.dumps(_digest_large(data), sort_keys=True, separators=(",", ":"))
+
+
+def first_difference(recorded: Any, live: Any, path: str = "$") -> str | None:
+    """The path of the first place two parsed bodies differ, with both values."""
+    if isinstance(recorded, dict) and isinstance(live, dict):
+        for key in sorted(set(recorded) | set(live)):
+            if key not in recorded:
+                return f"{path}.{key}: not recorded, sent {live[key]!r}"
+            if key not in live:
+                return f"{path}.{key}: recorded {recorded[key]!r}, not sent"
+            found = first_difference(recorded[key], live[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(recorded, list) and isinstance(live, list):
+        for index, (a, b) in enumerate(zip(recorded, live, strict=False)):
+            found = first_difference(a, b, f"{path}[{index}]")
+            if found:
+                return found
+        if len(recorded) != len(live):
+            return f"{path}: {len(recorded)} items recorded, {len(live)} sent"
+        return None
+    if recorded != live:
+        return f"{path}: recorded {recorded!r}, sent {live!r}"
+    return None
+
+
+@dataclass
+class Scrubber:
+    account_id: str | None = None
+
+    def text(self, text: str) -> str:
+        text = _ACCESS_KEY.sub("ACCESS-KEY-ID-SCRUBBED", text)
+        if self.account_id:
+            text = text.replace(self.account_id, FAKE_ACCOUNT)
+        return text
+
+    def response_body(self, operation: str, body: str) -> str:
+        try:
+            data = json.loads(body) if body else None
+        except json.JSONDecodeError:
+            return self.text(body)
+        if operation == "GetAuthorizationToken" and isinstance(data, dict):
+            for item in data.get("authorizationData", []):
+                if "authorizationToken" in item:
+                    item["authorizationToken"] = FAKE_TOKEN
+        if (
+            operation == "GetDownloadUrlForLayer"
+            and isinstance(data, dict)
+            and isinstance(data.get("downloadUrl"), str)
+        ):
+            data["downloadUrl"] = _SIGNATURE_PARAMS.sub(r"\1SCRUBBED", data["downloadUrl"])
+        text = json.dumps(data, separators=(",", ":")) if data is not None else body
+        return self.text(text)
+
+
+@dataclass
+class Interaction:
+    operation: str
+    body: str  # canonical request body
+    status: int
+    headers: dict[str, str]
+    response: str
+
+    def to_vcr(self, endpoint: str) -> dict[str, Any]:
+        return {
+            "request": {
+                "method": "POST",
+                "uri": endpoint.rstrip("/") + "/",
+                "body": self.body,
+                "headers": {
+                    "X-Amz-Target": [f"AmazonEC2ContainerRegistry_V20150921.{self.operation}"],
+                    "Content-Type": ["application/x-amz-json-1.1"],
+                },
+            },
+            "response": {
+                "status": {"code": self.status, "message": "OK" if self.status < 300 else "Error"},
+                "headers": {k: [v] for k, v in sorted(self.headers.items())},
+                "body": {"string": self.response},
+            },
+        }
+
+    @classmethod
+    def from_vcr(cls, data: Any, where: str) -> Interaction:
+        try:
+            request, response = data["request"], data["response"]
+            target = request["headers"]["X-Amz-Target"]
+            target = target[0] if isinstance(target, list) else target
+            headers = {
+                k: (v[0] if isinstance(v, list) else v)
+                for k, v in (response.get("headers") or {}).items()
+            }
+            body = response["body"]["string"]
+            if isinstance(body, bytes):
+                body = body.decode("utf-8")
+            return cls(
+                operation=str(target).split(".", 1)[1],
+                body=canonical_body(request.get("body")),
+                status=int(response["status"]["code"]),
+                headers={str(k): str(v) for k, v in headers.items()},
+                response=str(body),
+            )
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise CassetteError(
+                f"{where}: an interaction is not a recorded ECR call ({exc!r})"
+            ) from None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.operation, self.body)
+
+
+def cassette_path(root: Path, nodeid: str) -> Path:
+    """``<root>/<module>/<test name>.yaml`` for a test; ``<root>/_session.yaml`` otherwise."""
+    if nodeid == "session":
+        return root / "_session.yaml"
+    path, _, name = nodeid.partition("::")
+    module = Path(path).stem
+    safe = re.sub(r"[^A-Za-z0-9._\[\]=-]+", "_", name.replace("::", "."))
+    if len(safe) > 150:
+        safe = safe[:120] + "-" + hashlib.sha256(safe.encode()).hexdigest()[:16]
+    return root / module / f"{safe}.yaml"
+
+
+def read_cassette(path: Path) -> tuple[dict[str, Any], list[Interaction]]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CassetteError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        raise CassetteError(f"{path}: not a YAML cassette ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise CassetteError(f'{path}: not a cassette (no "interactions" list)')
+    if data.get("version") != 1:
+        raise CassetteError(f"{path}: cassette version {data.get('version')!r}, expected 1")
+    meta = data.get("pytest_ecr") or {}
+    return meta, [Interaction.from_vcr(i, str(path)) for i in data["interactions"]]
+
+
+def write_cassette(path: Path, interactions: list[Interaction], meta: dict[str, Any]) -> None:
+    document = {
+        "interactions": [
+            i.to_vcr(meta.get("endpoint") or "https://ecr.invalid") for i in interactions
+        ],
+        "version": 1,
+        "pytest_ecr": meta,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(document, sort_keys=True, allow_unicode=True, width=100)
+    tmp = path.with_suffix(".yaml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _headers(values: dict[str, str]) -> HTTPHeaders:
+    headers = HTTPHeaders()
+    for key, value in values.items():
+        headers[key] = value
+    return headers
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, *_: Any, **__: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+@dataclass
+class Engine:
+    """Records or replays every ECR call of the run's clients, test by test."""
+
+    root: Path
+    mode: RecordMode
+    scrubber: Scrubber
+    meta: dict[str, Any]
+    replay_only: bool
+    _recorded: dict[str, list[Interaction]] = field(default_factory=dict)
+    _queues: dict[str, dict[tuple[str, str], deque[Interaction]]] = field(default_factory=dict)
+    _pool: dict[tuple[str, str], list[tuple[str, Interaction]]] | None = None
+    _pending: threading.local = field(default_factory=threading.local)
+    warnings: list[str] = field(default_factory=list)
+
+    # -- per test -------------------------------------------------------------------
+
+    def replays(self, scope: str) -> bool:
+        """Whether ``scope``'s calls come from its cassette (else they are recorded)."""
+        if self.replay_only or self.mode == "none":
+            return True
+        if self.mode == "all":
+            return False
+        return cassette_path(self.root, scope).exists()
+
+    def _queue(self, scope: str) -> dict[tuple[str, str], deque[Interaction]]:
+        if scope not in self._queues:
+            path = cassette_path(self.root, scope)
+            queues: dict[tuple[str, str], deque[Interaction]] = {}
+            if path.exists():
+                meta, interactions = read_cassette(path)
+                self._check_meta(path, meta)
+                for interaction in interactions:
+                    queues.setdefault(interaction.key, deque()).append(interaction)
+            self._queues[scope] = queues
+        return self._queues[scope]
+
+    def _check_meta(self, path: Path, meta: dict[str, Any]) -> None:
+        recorded = meta.get("botocore")
+        if recorded and recorded != botocore.__version__:
+            self.warnings.append(
+                f"{path}: recorded with botocore {recorded}, replayed with "
+                f"{botocore.__version__}; re-record it if the model changed"
+            )
+
+    def _load_pool(self) -> dict[tuple[str, str], list[tuple[str, Interaction]]]:
+        if self._pool is None:
+            pool: dict[tuple[str, str], list[tuple[str, Interaction]]] = {}
+            for path in sorted(self.root.rglob("*.yaml")):
+                _, interactions = read_cassette(path)
+                for interaction in interactions:
+                    pool.setdefault(interaction.key, []).append((str(path), interaction))
+            self._pool = pool
+        return self._pool
+
+    def finish(self, scope: str) -> None:
+        """Write what ``scope`` recorded."""
+        recorded = self._recorded.pop(scope, None)
+        self._queues.pop(scope, None)
+        if recorded:
+            path = cassette_path(self.root, scope)
+            if self.mode == "new_episodes" and path.exists():
+                _, old = read_cassette(path)
+                recorded = old + [r for r in recorded if r.key not in {o.key for o in old}]
+            write_cassette(path, recorded, self.meta)
+
+    # -- botocore events ---------------------------------------------------------------
+
+    def attach(self, client: Any) -> None:
+        events = client.meta.events
+        events.register_first("before-send.ecr", self._before_send)
+        # First, so that an answer is recorded before any other handler (the contract
+        # client's "unsupported" check) can raise on it.
+        events.register_first("before-parse.ecr", self._before_parse)
+
+    def _before_send(self, request: Any, **_: Any) -> AWSResponse | None:
+        target = request.headers.get("X-Amz-Target")
+        target = target.decode() if isinstance(target, bytes) else str(target)
+        operation = target.split(".", 1)[1]
+        body = canonical_body(request.body)
+        scope = CURRENT_SCOPE.get()
+        if self.replays(scope) or self.mode == "new_episodes":
+            found = self._lookup(scope, operation, body)
+            if found is not None:
+                return AWSResponse(
+                    request.url,
+                    found.status,
+                    _headers(found.headers),
+                    _Raw(found.response.encode("utf-8")),
+                )
+            if self.replays(scope) and self.mode != "new_episodes":
+                raise self._mismatch(scope, operation, body)
+        self._pending.request = (operation, body)
+        return None
+
+    def _lookup(self, scope: str, operation: str, body: str) -> Interaction | None:
+        key = (operation, body)
+        queues = self._queue(scope)
+        if key in queues:
+            if queues[key]:
+                return queues[key].popleft()
+            raise ReplayMismatch(
+                f"{scope}: {operation} is called more often than its cassette "
+                f"{cassette_path(self.root, scope)} recorded"
+            )
+        module = str(cassette_path(self.root, scope).parent)
+        candidates = self._load_pool().get(key, [])
+        for path, interaction in sorted(candidates, key=lambda c: not c[0].startswith(module)):
+            del path
+            return interaction
+        return None
+
+    def _mismatch(self, scope: str, operation: str, body: str) -> ReplayMismatch:
+        path = cassette_path(self.root, scope)
+        same_op = [k for k in self._queue(scope) if k[0] == operation]
+        detail = "its cassette has no such call"
+        if same_op:
+            recorded = json.loads(same_op[0][1])
+            difference = first_difference(recorded, json.loads(body))
+            detail = f"first difference from the recorded {operation}: {difference}"
+        return ReplayMismatch(
+            f"{scope}: no recorded interaction for {operation} in {path} or the other "
+            f"cassettes ({detail}); re-record with --ecr-record-mode=all against a live target"
+        )
+
+    def _before_parse(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
+        pending = getattr(self._pending, "request", None)
+        if pending is None:
+            return
+        self._pending.request = None
+        operation, body = pending
+        raw = response_dict.get("body") or b""
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+        text = self.scrubber.response_body(operation, text)
+        headers = {
+            k: str(v)
+            for k, v in dict(response_dict.get("headers") or {}).items()
+            if k.lower() in {h.lower() for h in _KEEP_RESPONSE_HEADERS}
+        }
+        interaction = Interaction(
+            operation=operation,
+            body=self.scrubber.text(body),
+            status=int(response_dict.get("status_code") or 0),
+            headers=headers,
+            response=text,
+        )
+        self._recorded.setdefault(CURRENT_SCOPE.get(), []).append(interaction)
+
+
+INDEX = "cassettes.json"
+
+
+def recording_meta(target: str) -> dict[str, Any]:
+    """What a cassette is evidence of: the target it was recorded against, and when."""
+    return {
+        "target": target,
+        "endpoint": "https://ecr.invalid",  # never the real host
+        "botocore": botocore.__version__,
+        "recorded": datetime.now(timezone.utc).date().isoformat(),
+    }
+
+
+def write_index(root: Path, meta: dict[str, Any]) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / INDEX).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", "utf-8")
+
+
+def read_index(root: Path) -> dict[str, Any]:
+    path = root / INDEX
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CassetteError(
+            f"{path}: cannot read it ({exc.strerror or exc}); record cassettes first with "
+            "--ecr-record-mode=all against a live target"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise CassetteError(f"{path}: not JSON ({exc})") from None
+    if not isinstance(data, dict) or "target" not in data:
+        raise CassetteError(f'{path}: no "target" (what the cassettes were recorded against)')
+    return data
+
+
+class SocketGuard:
+    """Blocks every new connection while replaying (restored by :meth:`stop`)."""
+
+    def __init__(self, hint: str) -> None:
+        self.hint = hint
+        self._original: Any = None
+
+    def start(self) -> None:
+        original = socket.socket.connect
+        hint = self.hint
+
+        def blocked(sock: socket.socket, address: Any) -> None:
+            if isinstance(address, tuple) and len(address) >= 2:
+                where = f"{address[0]}:{address[1]}"
+            else:
+                where = str(address)
+            raise NetworkBlocked(
+                f"pytest-ecr replay blocks the network: connect to {where} ({hint})"
+            )
+
+        self._original = original
+        socket.socket.connect = blocked  # type: ignore[method-assign,assignment]
+
+    def stop(self) -> None:
+        if self._original is not None:
+            socket.socket.connect = self._original  # type: ignore[method-assign]
+            self._original = None
