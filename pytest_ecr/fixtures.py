@@ -28,6 +28,7 @@ from .cassettes import (
     write_index,
 )
 from .contract import ContractClient
+from .model import load_model
 from .resources import (
     CleanupError,
     Image,
@@ -38,7 +39,6 @@ from .resources import (
     RepositoryFactory,
     new_run_id,
 )
-from .model import load_model
 from .settings import EcrSettings
 from .suite import RegistrySettings, Scenario
 from .targets import ReplayTarget, Target, TargetUnavailable, make_target

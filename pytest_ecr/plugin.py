@@ -498,6 +498,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         )
         for nodeid in stale[:20]:
             terminalreporter.write_line(f"  {nodeid}")
+    run = config.stash.get(RUN_KEY, None)
+    for warning in (run.engine.warnings if run is not None and run.engine is not None else [])[:20]:
+        terminalreporter.write_line(f"cassette: {warning}", yellow=True)
     notes = sorted(
         {n for r in terminalreporter.stats.get("passed", []) for n in getattr(r, "ecr_notes", [])}
     )

@@ -7,7 +7,8 @@ Report format, version 1::
 
     {
       "format": "pytest-ecr-report", "version": 1,
-      "target": "moto", "label": "moto", "outcomes_of": "moto", "endpoint": null, "region": "us-east-1",
+      "target": "moto", "label": "moto", "outcomes_of": "moto",
+      "endpoint": null, "region": "us-east-1",
       "botocore": "1.44.5", "pytest_ecr": "0.1.0", "created": "2026-11-23T09:00:00+00:00",
       "summary": {"pass": 81, "fail": 0, ..., "score": 0.25},
       "operations": {"PutImage": {"score": 0.18,

@@ -1,0 +1,329 @@
+"""Cassettes: the matcher, scrubbing, replay errors, and the traps of recording botocore."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pytest_ecr.cassettes import (
+    CassetteError,
+    Engine,
+    NetworkBlocked,
+    ReplayMismatch,
+    Scrubber,
+    SocketGuard,
+    canonical_body,
+    cassette_path,
+    read_cassette,
+    recording_meta,
+)
+from pytest_ecr.resources import CURRENT_SCOPE
+
+from .conftest import CannedTarget, ok
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_matching_ignores_key_order_and_whitespace() -> None:
+    """vcrpy's body matcher normalises only application/json; ECR sends
+    application/x-amz-json-1.1, so the matcher parses the JSON itself."""
+    assert canonical_body(b'{"b": 1, "a": [1, 2]}') == canonical_body(b'{"a":[1,2],\n"b":1}')
+    assert canonical_body(b"") == canonical_body(b"{}")
+
+
+def test_large_strings_are_stored_as_their_digest() -> None:
+    body = json.dumps({"layerPartBlob": "A" * 5000, "uploadId": "u"}).encode()
+    stored = canonical_body(body)
+    assert len(stored) < 200
+    assert "<sha256:" in stored
+    assert stored != canonical_body(
+        json.dumps({"layerPartBlob": "B" * 5000, "uploadId": "u"}).encode()
+    )
+
+
+def engine(
+    tmp_path: Path, mode: str = "all", replay_only: bool = False, account: str | None = None
+) -> Engine:
+    return Engine(
+        root=tmp_path,
+        mode=mode,
+        scrubber=Scrubber(account),  # type: ignore[arg-type]
+        meta=recording_meta("canned"),
+        replay_only=replay_only,
+    )
+
+
+def canned_client(recorder: Engine, answer: Any = None) -> Any:
+    """A client whose calls the engine records (answered by ``answer``) or replays (with no
+    answer at all: a call the cassettes miss would go to an endpoint that does not exist)."""
+    target = CannedTarget()
+    target.client_hooks.append(recorder.attach)
+    client = target.client(parameter_validation=False)
+    if answer is not None:
+        client.meta.events.register("before-send.ecr", target._respond)
+        target.answer = answer
+    return client
+
+
+def test_every_call_is_told_apart_even_with_the_same_body(tmp_path: Path) -> None:
+    """With vcrpy's default matchers every ECR call is the same (POST /): a replay could
+    answer GetRegistryPolicy with DescribeRegistry's answer. The operation is part of
+    the key here."""
+    rec = engine(tmp_path)
+    answers = {
+        "DescribeRegistry": {"registryId": "123456789012"},
+        "GetRegistryPolicy": {"registryId": "123456789012", "policyText": "{}"},
+    }
+    client = canned_client(rec, lambda op, body: ok(answers[op]))
+    token = CURRENT_SCOPE.set("tests/x.py::test_two")
+    try:
+        client.describe_registry()
+        client.get_registry_policy()
+    finally:
+        CURRENT_SCOPE.reset(token)
+    rec.finish("tests/x.py::test_two")
+    play = engine(tmp_path, replay_only=True)
+    client = canned_client(play)
+    token = CURRENT_SCOPE.set("tests/x.py::test_two")
+    try:
+        assert client.get_registry_policy()["policyText"] == "{}"
+        assert "policyText" not in client.describe_registry()
+        with pytest.raises(ReplayMismatch, match="called more often than its cassette"):
+            client.describe_registry()
+        with pytest.raises(ReplayMismatch) as info:
+            client.describe_repositories(repositoryNames=["other"])
+    finally:
+        CURRENT_SCOPE.reset(token)
+    message = str(info.value)
+    assert "tests/x.py::test_two: no recorded interaction for DescribeRepositories" in message
+
+
+def test_mismatch_names_the_first_differing_field(tmp_path: Path) -> None:
+    rec = engine(tmp_path)
+    client = canned_client(rec, lambda op, body: ok({"repositories": []}))
+    token = CURRENT_SCOPE.set("t.py::test_diff")
+    try:
+        client.describe_repositories(repositoryNames=["recorded-name"])
+    finally:
+        CURRENT_SCOPE.reset(token)
+    rec.finish("t.py::test_diff")
+    play = engine(tmp_path, replay_only=True)
+    client = canned_client(play)
+    token = CURRENT_SCOPE.set("t.py::test_diff")
+    try:
+        with pytest.raises(ReplayMismatch) as info:
+            client.describe_repositories(repositoryNames=["another-name"])
+    finally:
+        CURRENT_SCOPE.reset(token)
+    assert (
+        "first difference from the recorded DescribeRepositories: $.repositoryNames[0]: "
+        "recorded 'recorded-name', sent 'another-name'"
+    ) in str(info.value)
+
+
+SECRETS = {
+    "access key": "AKIAABCDEFGHIJKLMNOP",
+    "session key": "ASIAABCDEFGHIJKLMNOP",
+    "token": "QVdTOnRoaXMtaXMtYS1yZWFsLWxvb2tpbmctcGFzc3dvcmQtMTIzNDU2Nzg5MA==",
+    "signature": "0123456789abcdef0123456789abcdef",
+    "account": "210987654321",
+}
+
+
+def test_planted_secrets_never_reach_the_file(tmp_path: Path) -> None:
+    def answer(op: str, body: Any) -> Any:
+        if op == "GetAuthorizationToken":
+            return ok(
+                {
+                    "authorizationData": [
+                        {"authorizationToken": SECRETS["token"], "proxyEndpoint": "https://x"}
+                    ]
+                }
+            )
+        if op == "GetDownloadUrlForLayer":
+            return ok(
+                {
+                    "layerDigest": "sha256:" + "0" * 64,
+                    "downloadUrl": "https://bucket.s3.amazonaws.com/layer?X-Amz-Algorithm=AWS4"
+                    f"&X-Amz-Credential={SECRETS['access key']}%2F20260101"
+                    f"&X-Amz-Signature={SECRETS['signature']}"
+                    f"&X-Amz-Security-Token={SECRETS['token']}",
+                }
+            )
+        return ok(
+            {
+                "repositories": [
+                    {
+                        "repositoryName": f"leak-{SECRETS['session key']}",
+                        "registryId": SECRETS["account"],
+                    }
+                ]
+            }
+        )
+
+    rec = engine(tmp_path, account=SECRETS["account"])
+    target = CannedTarget()
+    target.client_hooks.append(rec.attach)
+    import boto3
+    from botocore.config import Config
+
+    client = boto3.session.Session().client(
+        "ecr",
+        region_name="us-east-1",
+        endpoint_url="http://canned.invalid",
+        aws_access_key_id=SECRETS["access key"],
+        aws_secret_access_key="secret",
+        aws_session_token=SECRETS["token"],
+        config=Config(retries={"total_max_attempts": 1}, parameter_validation=False),
+    )
+    rec.attach(client)
+    target.answer = answer
+    client.meta.events.register("before-send.ecr", target._respond)
+    token = CURRENT_SCOPE.set("t.py::test_secrets")
+    try:
+        client.get_authorization_token()
+        client.get_download_url_for_layer(repositoryName="r", layerDigest="sha256:" + "0" * 64)
+        client.describe_repositories(registryId=SECRETS["account"])
+    finally:
+        CURRENT_SCOPE.reset(token)
+    rec.finish("t.py::test_secrets")
+    text = cassette_path(tmp_path, "t.py::test_secrets").read_text()
+    for name, secret in SECRETS.items():
+        assert secret not in text, name
+    for header in ("Authorization", "X-Amz-Security-Token", "X-Amz-Date", "User-Agent"):
+        assert f"{header}:" not in text
+    assert "000000000000" in text
+    assert "!!binary" not in text, "headers are stored as text"
+
+
+def test_a_malformed_or_truncated_cassette_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "m" / "broken.yaml"
+    bad.parent.mkdir()
+    bad.write_text("interactions: [\n  - {request: ")
+    with pytest.raises(CassetteError, match=r"broken\.yaml: not a YAML cassette"):
+        read_cassette(bad)
+    bad.write_text(yaml.safe_dump({"interactions": [{"request": {}}], "version": 1}))
+    with pytest.raises(CassetteError, match=r"broken\.yaml: an interaction is not a recorded"):
+        read_cassette(bad)
+    bad.write_text(yaml.safe_dump({"interactions": [], "version": 2}))
+    with pytest.raises(CassetteError, match=r"broken\.yaml: cassette version 2"):
+        read_cassette(bad)
+
+
+def test_an_older_botocore_recording_is_named(tmp_path: Path) -> None:
+    rec = engine(tmp_path)
+    rec.meta = {**rec.meta, "botocore": "1.0.0"}
+    client = canned_client(rec, lambda op, body: ok({"repositories": []}))
+    token = CURRENT_SCOPE.set("t.py::test_old")
+    try:
+        client.describe_repositories()
+    finally:
+        CURRENT_SCOPE.reset(token)
+    rec.finish("t.py::test_old")
+    play = engine(tmp_path, replay_only=True)
+    client = canned_client(play)
+    token = CURRENT_SCOPE.set("t.py::test_old")
+    try:
+        client.describe_repositories()
+    finally:
+        CURRENT_SCOPE.reset(token)
+    (warning,) = play.warnings
+    assert "test_old.yaml: recorded with botocore 1.0.0" in warning
+
+
+def test_socket_guard_blocks_and_restores() -> None:
+    guard = SocketGuard("replaying cassettes; record with --ecr-record-mode")
+    original = socket.socket.connect
+    guard.start()
+    try:
+        with socket.socket() as sock, pytest.raises(NetworkBlocked, match=r"127\.0\.0\.1:9"):
+            sock.connect(("127.0.0.1", 9))
+    finally:
+        guard.stop()
+    assert socket.socket.connect is original
+
+
+def test_vcrpy_can_open_the_shipped_cassettes() -> None:
+    """The files stay vcrpy's format: vcrpy loads them with its own loader."""
+    from vcr.persisters.filesystem import FilesystemPersister
+    from vcr.serializers import yamlserializer
+
+    path = next((ROOT / "cassettes").rglob("*.yaml"))
+    requests, responses = FilesystemPersister.load_cassette(path, yamlserializer)
+    assert requests
+    assert len(requests) == len(responses)
+    assert requests[0].method == "POST"
+
+
+def test_shipped_cassettes_hold_no_secrets() -> None:
+    import re
+
+    for path in (ROOT / "cassettes").rglob("*.yaml"):
+        text = path.read_text()
+        assert not re.search(r"AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}", text), path
+        assert not re.search(r"\bAuthorization:", text), path
+        assert not re.search(r'"authorizationToken":"[A-Za-z0-9+/=]{40,}"', text), path
+
+
+def test_recording_needs_an_http_target(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user="def test_x():\n    pass\n")
+    result = pytester.runpytest_subprocess("--ecr-record-mode=all")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: pytest-ecr: --ecr-record-mode: recording needs an HTTP target (moto-server, "
+            "url or aws): in-process moto never reaches the HTTP layer*"
+        ]
+    )
+
+
+def test_user_tests_record_and_replay_offline(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user="""
+import socket
+
+def test_image(ecr_client, ecr_image):
+    details = ecr_client.describe_images(repositoryName=ecr_image.repository.name)
+    assert details["imageDetails"][0]["imageDigest"] == ecr_image.digest
+
+def test_network_is_blocked_in_replay(ecr_client):
+    ecr_client.describe_repositories()
+"""
+    )
+    recorded = pytester.runpytest_subprocess("--ecr-target=moto-server", "--ecr-record-mode=all")
+    recorded.assert_outcomes(passed=2)
+    assert (pytester.path / "cassettes" / "test_user" / "test_image.yaml").exists()
+    replayed = pytester.runpytest_subprocess("--ecr-target=replay", "-p", "no:randomly")
+    replayed.assert_outcomes(passed=2)
+    pytester.makepyfile(
+        test_more="""
+import socket, pytest
+
+def test_connect(ecr_client):
+    ecr_client.describe_repositories()
+    with socket.socket() as sock:
+        sock.connect(("127.0.0.1", 9))
+"""
+    )
+    blocked = pytester.runpytest_subprocess("--ecr-target=replay", "test_more.py")
+    blocked.assert_outcomes(failed=1)
+    blocked.stdout.fnmatch_lines(
+        ["*NetworkBlocked: pytest-ecr replay blocks the network: connect to 127.0.0.1:9*"]
+    )
+
+
+def test_replay_without_cassettes_says_how_to_get_them(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user="def test_x(ecr_client):\n    ecr_client.list_images()\n")
+    result = pytester.runpytest_subprocess("--ecr-target=replay")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(
+        [
+            "*cassettes.json: cannot read it*record cassettes first with "
+            "--ecr-record-mode=all against a live target*"
+        ]
+    )
