@@ -327,3 +327,21 @@ def test_replay_without_cassettes_says_how_to_get_them(pytester: pytest.Pytester
             "--ecr-record-mode=all against a live target*"
         ]
     )
+
+
+def test_recording_makes_one_attempt_per_request(tmp_path: Path) -> None:
+    """A throttled or 5xx attempt must not be stored as if it were the answer: while
+    recording or replaying, botocore makes one attempt; and names are repeatable."""
+    from pytest_ecr.fixtures import EcrRun
+    from pytest_ecr.settings import EcrSettings
+
+    settings = EcrSettings(
+        target="moto-server", record_mode="all", max_attempts=5, cassette_dir=str(tmp_path)
+    )
+    run = EcrRun(settings, "rrandom1", tmp_path)
+    assert run.target.max_attempts == 1
+    assert run.namer.run_id == "rcassette"
+    assert run.namer.repeatable
+    live = EcrRun(EcrSettings(target="moto-server", max_attempts=5), "rrandom1", tmp_path)
+    assert live.target.max_attempts == 5
+    assert live.namer.run_id == "rrandom1"
