@@ -238,9 +238,36 @@ def _schema_timestamp(shape: Shape) -> JsonSchema:
 
 
 def _schema_blob(shape: Shape) -> JsonSchema:
-    # Blobs are base64 strings on the wire. The model's min/max count decoded bytes,
-    # which a string schema cannot state exactly, so they are left out.
-    return {"type": "string", "contentEncoding": "base64", "pattern": BASE64_PATTERN}
+    # Blobs are base64 strings on the wire. The model's min/max count decoded bytes, which
+    # no standard keyword states exactly; ``decodedMinBytes``/``decodedMaxBytes`` are this
+    # module's own keywords (see ``Validator``).
+    schema: JsonSchema = {"type": "string", "contentEncoding": "base64", "pattern": BASE64_PATTERN}
+    if "min" in shape.metadata:
+        schema["decodedMinBytes"] = shape.metadata["min"]
+    if "max" in shape.metadata:
+        schema["decodedMaxBytes"] = shape.metadata["max"]
+    return schema
+
+
+def _decoded_size(instance: str) -> int:
+    return len(instance) // 4 * 3 - len(instance) + len(instance.rstrip("="))
+
+
+def _decoded_min(validator: Any, bound: int, instance: Any, schema: JsonSchema) -> Any:
+    if isinstance(instance, str) and _decoded_size(instance) < bound:
+        yield jsonschema.ValidationError(f"{_decoded_size(instance)} bytes, fewer than {bound}")
+
+
+def _decoded_max(validator: Any, bound: int, instance: Any, schema: JsonSchema) -> Any:
+    if isinstance(instance, str) and _decoded_size(instance) > bound:
+        yield jsonschema.ValidationError(f"{_decoded_size(instance)} bytes, more than {bound}")
+
+
+#: Draft 2020-12 plus the decoded size of base64 blobs.
+Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    {"decodedMinBytes": _decoded_min, "decodedMaxBytes": _decoded_max},
+)
 
 
 _BUILDERS: dict[str, Callable[[Shape], JsonSchema]] = {
@@ -378,7 +405,8 @@ def format_path(parts: Iterable[str | int]) -> str:
 @functools.cache
 def _validator(shape_name: str | None, direction: Direction) -> jsonschema.Draft202012Validator:
     schema = _EMPTY_OBJECT if shape_name is None else _model_schema(shape_name, direction)
-    return jsonschema.Draft202012Validator(schema)
+    validator: jsonschema.Draft202012Validator = Validator(schema)
+    return validator
 
 
 def validator_for(operation: str, direction: Direction) -> jsonschema.Draft202012Validator:
@@ -449,9 +477,20 @@ def _describe(
 
 
 _SIZE_KINDS = frozenset(
-    {"maxLength", "minLength", "maxItems", "minItems", "minProperties", "maxProperties"}
+    {
+        "maxLength",
+        "minLength",
+        "maxItems",
+        "minItems",
+        "minProperties",
+        "maxProperties",
+        "decodedMinBytes",
+        "decodedMaxBytes",
+    }
 )
 _MESSAGES = {
+    "decodedMinBytes": "blob too short",
+    "decodedMaxBytes": "blob too long",
     "type": "wrong JSON type",
     "enum": "not a value the model allows",
     "pattern": "does not match the model's pattern",
