@@ -60,11 +60,13 @@ def _pytest_args(rest: list[str]) -> list[str] | None:
     ]
     if not any(a.startswith("--ecr-deviations") for a in rest):
         args.append(f"--ecr-deviations={suite / 'deviations.json'}")
-    cassettes = suite.parent / "cassettes"
-    if (cassettes / "cassettes.json").is_file() and not any(
-        a.startswith("--ecr-cassette-dir") for a in rest
-    ):
-        args.append(f"--ecr-cassette-dir={cassettes}")
+    # The shipped cassettes: pytest_ecr/recorded in a wheel, cassettes/ in a checkout.
+    for cassettes in (suite.parent / "recorded", suite.parent / "cassettes"):
+        if (cassettes / "cassettes.json").is_file() and not any(
+            a.startswith("--ecr-cassette-dir") for a in rest
+        ):
+            args.append(f"--ecr-cassette-dir={cassettes}")
+            break
     return args
 
 

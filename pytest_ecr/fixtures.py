@@ -286,9 +286,11 @@ def ecr_scenario(
     ecr_image_factory: ImageFactory,
 ) -> Iterator[Scenario]:
     """Resources the valid requests of a contract module refer to (created on first use)."""
-    scenario = Scenario(
-        ecr_client, ecr_repository_factory, ecr_image_factory, request.module.__name__
-    )
+    # The module's file name, not its import name: the suite is ``contracts.test_x`` in
+    # a checkout and ``pytest_ecr.contracts.test_x`` from a wheel, and names and image
+    # seeds must be the same in both (cassettes recorded in one replay in the other).
+    hint = Path(str(request.module.__file__)).stem
+    scenario = Scenario(ecr_client, ecr_repository_factory, ecr_image_factory, hint)
     yield scenario
     scenario.close()
 

@@ -91,6 +91,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Write the conformance report as one self-contained HTML page.",
     )
     group.addoption(
+        "--ecr-examples",
+        default=None,
+        type=int,
+        metavar="N",
+        help="Examples per property-based contract (default 10; 3 against aws).",
+    )
+    group.addoption(
         "--ecr-label",
         default=None,
         metavar="NAME",

@@ -23,7 +23,9 @@ For fuzzing your own code that takes ECR inputs::
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -169,3 +171,133 @@ def as_call(operation: str, params: dict[str, Any]) -> str:
     from botocore import xform_name
 
     return f"boto3.client('ecr').{xform_name(operation)}(**{params!r})"
+
+
+@contextlib.contextmanager
+def repeatable_generation() -> Iterator[None]:
+    """Draw the same examples wherever the suite is installed.
+
+    Hypothesis mixes into its examples string and number constants it finds in the
+    source of "local" modules (those outside site-packages), so the same seed draws other
+    examples in a checkout than from a wheel, and a recording made in one would not replay
+    in the other. Here no module counts as local. This uses hypothesis's internals
+    (``providers._get_local_constants``); where they are not there, it does nothing.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers as module
+    except ImportError:  # pragma: no cover - a hypothesis without the feature
+        yield
+        return
+    providers: Any = module
+    original = getattr(providers, "_get_local_constants", None)
+    local = getattr(providers, "_local_constants", None)
+    if original is None or local is None:  # pragma: no cover
+        yield
+        return
+    empty = type(local)(
+        integers=type(local.integers)(),
+        floats=type(local.floats)(key=local.floats.key),
+        bytes=type(local.bytes)(),
+        strings=type(local.strings)(),
+    )
+    cache = providers.CONSTANTS_CACHE
+    providers.CONSTANTS_CACHE = type(cache)(1024)
+    providers._get_local_constants = lambda: empty
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        providers.CONSTANTS_CACHE = type(cache)(1024)
+
+
+#: The seed of every property-based contract: the same examples in every run.
+SEED = 20261123
+
+
+def property_settings(config: Any, target: str) -> Any:
+    """Hypothesis settings for property-based contracts: bounded, no example database, and
+    no shrinking against real AWS, where every call costs. Pair them with
+    ``hypothesis.seed(...)`` (see :data:`SEED`): hypothesis's own ``derandomize`` seeds from
+    the test's module and source, which differ between a checkout and a wheel, so
+    recordings made in one would not replay in the other."""
+    from hypothesis import HealthCheck, Phase, settings
+
+    examples = config.getoption("--ecr-examples") or (3 if target == "aws" else 10)
+    phases = [Phase.explicit, Phase.generate]
+    if target != "aws":
+        phases.append(Phase.shrink)
+    return settings(
+        max_examples=examples,
+        derandomize=False,
+        database=None,
+        deadline=None,
+        phases=phases,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+        ],
+    )
+
+
+#: Tag characters AWS allows across services ("Tagging AWS resources", AWS General
+#: Reference: letters, numbers, spaces, and + - = . _ : / @), ASCII here.
+TAG_ALPHABET = st.sampled_from(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 +-=._:/@"
+)
+
+
+def tags(max_tags: int = 5) -> st.SearchStrategy[list[dict[str, str]]]:
+    """Tag lists within the documented limits (keys up to 128, values up to 256
+    characters: the model's documentation of InvalidTagParameterException), unique keys,
+    none of them in the reserved ``aws:`` namespace."""
+    key = st.text(TAG_ALPHABET, min_size=1, max_size=128).filter(
+        lambda k: not k.lower().startswith("aws:") and k.strip() == k and k != ""
+    )
+    value = st.text(TAG_ALPHABET, max_size=256)
+    return st.dictionaries(key, value, max_size=max_tags).map(
+        lambda d: [{"Key": k, "Value": v} for k, v in d.items()]
+    )
+
+
+#: OCI distribution-spec: a tag is ``[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}``.
+IMAGE_TAG = st.from_regex(r"\A[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}\Z", fullmatch=True)
+
+
+def lifecycle_policies() -> st.SearchStrategy[dict[str, Any]]:
+    """Lifecycle policy documents (Amazon ECR User Guide, "Lifecycle policy properties"):
+    rules with unique priorities, each selecting images by tag status and count."""
+    prefix = st.from_regex(r"\A[a-z0-9][a-z0-9._-]{0,15}\Z", fullmatch=True)
+
+    @st.composite
+    def rule(data: st.DrawFn, priority: int) -> dict[str, Any]:
+        status = data(st.sampled_from(["tagged", "untagged", "any"]))
+        selection: dict[str, Any] = {"tagStatus": status}
+        if status == "tagged":
+            selection["tagPrefixList"] = data(st.lists(prefix, min_size=1, max_size=3, unique=True))
+        if data(st.booleans()):
+            selection.update(countType="imageCountMoreThan", countNumber=data(st.integers(1, 1000)))
+        else:
+            selection.update(
+                countType="sinceImagePushed",
+                countUnit="days",
+                countNumber=data(st.integers(1, 3650)),
+            )
+        out: dict[str, Any] = {
+            "rulePriority": priority,
+            "selection": selection,
+            "action": {"type": "expire"},
+        }
+        if data(st.booleans()):
+            out["description"] = data(st.text(TAG_ALPHABET, max_size=40))
+        return out
+
+    @st.composite
+    def policy(data: st.DrawFn) -> dict[str, Any]:
+        priorities = data(st.lists(st.integers(1, 100), min_size=1, max_size=3, unique=True))
+        rules = [data(rule(p)) for p in sorted(priorities)]
+        # "any" may only be the lowest priority rule (the user guide's rules on tagStatus).
+        rules = [r for r in rules[:-1] if r["selection"]["tagStatus"] != "any"] + rules[-1:]
+        return {"rules": rules}
+
+    return policy()
