@@ -124,7 +124,10 @@ def first_difference(recorded: Any, live: Any, path: str = "$") -> str | None:
 
 @dataclass
 class Scrubber:
+    #: The account id to replace; with ``learn_account``, the first ``registryId`` an
+    #: answer carries (``--ecr-scrub-account-id``).
     account_id: str | None = None
+    learn_account: bool = False
 
     def text(self, text: str) -> str:
         text = _ACCESS_KEY.sub("ACCESS-KEY-ID-SCRUBBED", text)
@@ -137,6 +140,8 @@ class Scrubber:
             data = json.loads(body) if body else None
         except json.JSONDecodeError:
             return self.text(body)
+        if self.learn_account and self.account_id is None:
+            self.account_id = _registry_id(data)
         if operation == "GetAuthorizationToken" and isinstance(data, dict):
             for item in data.get("authorizationData", []):
                 if "authorizationToken" in item:
@@ -149,6 +154,21 @@ class Scrubber:
             data["downloadUrl"] = _SIGNATURE_PARAMS.sub(r"\1SCRUBBED", data["downloadUrl"])
         text = json.dumps(data, separators=(",", ":")) if data is not None else body
         return self.text(text)
+
+
+def _registry_id(data: Any) -> str | None:
+    """The first 12-digit ``registryId`` in a parsed answer, at any depth."""
+    if isinstance(data, dict):
+        value = data.get("registryId")
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{12}", value):
+            return value
+        data = list(data.values())
+    if isinstance(data, list):
+        for item in data:
+            found = _registry_id(item)
+            if found:
+                return found
+    return None
 
 
 @dataclass

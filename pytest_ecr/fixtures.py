@@ -69,7 +69,7 @@ class EcrRun:
             self.engine = Engine(
                 root=root,
                 mode=settings.record_mode or "none",  # type: ignore[arg-type]
-                scrubber=Scrubber(),
+                scrubber=Scrubber(learn_account=settings.scrub_account_id),
                 meta=recording_meta(settings.target),
                 replay_only=settings.target == "replay",
             )
@@ -113,10 +113,6 @@ class EcrRun:
             except CassetteError:
                 return self.settings.target
         return self.settings.target
-
-    def scrub_account(self, account_id: str) -> None:
-        if self.engine is not None and self.settings.scrub_account_id:
-            self.engine.scrubber.account_id = account_id
 
     @property
     def client(self) -> BaseClient:

@@ -345,3 +345,46 @@ def test_recording_makes_one_attempt_per_request(tmp_path: Path) -> None:
     live = EcrRun(EcrSettings(target="moto-server", max_attempts=5), "rrandom1", tmp_path)
     assert live.target.max_attempts == 5
     assert live.namer.run_id == "rrandom1"
+
+
+def test_scrub_account_id_replaces_the_account_the_target_answers_with(tmp_path: Path) -> None:
+    """--ecr-scrub-account-id: the account id is learnt from the first registryId answered
+    and replaced in that interaction and every later one."""
+    from pytest_ecr.fixtures import EcrRun
+    from pytest_ecr.settings import EcrSettings
+
+    run = EcrRun(
+        EcrSettings(
+            target="moto-server",
+            record_mode="all",
+            scrub_account_id=True,
+            cassette_dir=str(tmp_path),
+        ),
+        "r1",
+        tmp_path,
+    )
+    assert run.engine is not None
+    account = "210987654321"
+    repo = {
+        "repositoryName": "r",
+        "registryId": account,
+        "repositoryArn": f"arn:aws:ecr:us-east-1:{account}:repository/r",
+    }
+    client = canned_client(run.engine, lambda op, body: ok({"repository": repo}))
+    token = CURRENT_SCOPE.set("t.py::test_account")
+    try:
+        client.create_repository(repositoryName="r")
+        client.describe_repositories(registryId=account)
+    finally:
+        CURRENT_SCOPE.reset(token)
+    run.engine.finish("t.py::test_account")
+    text = cassette_path(tmp_path, "t.py::test_account").read_text()
+    assert account not in text
+    assert "arn:aws:ecr:us-east-1:000000000000:repository/r" in text
+    unscrubbed = EcrRun(
+        EcrSettings(target="moto-server", record_mode="all", cassette_dir=str(tmp_path)),
+        "r1",
+        tmp_path,
+    )
+    assert unscrubbed.engine is not None
+    assert not unscrubbed.engine.scrubber.learn_account
