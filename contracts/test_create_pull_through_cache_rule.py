@@ -18,18 +18,12 @@ from pytest_ecr.suite import (
     SERVER_EXCEPTION,
     Scenario,
     allow_registry_changes,
+    missing_secret_arn,
     validation_tests,
 )
 
 OPERATION = "CreatePullThroughCacheRule"
 pytestmark = pytest.mark.ecr_contract(OPERATION)
-
-
-def secret_arn(s: Scenario) -> str:
-    return (
-        f"arn:aws:secretsmanager:{s.repository.region}:{s.registry_id}:secret:"
-        "ecr-pullthroughcache/pytest-ecr-missing-AbCdEf"
-    )
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
@@ -38,7 +32,7 @@ def valid_request(s: Scenario) -> dict[str, Any]:
         "upstreamRegistryUrl": "registry-1.docker.io",
         "registryId": s.registry_id,
         "upstreamRegistry": "docker-hub",
-        "credentialArn": secret_arn(s),
+        "credentialArn": missing_secret_arn(s),
         "customRoleArn": f"arn:aws:iam::{s.registry_id}:role/pytest-ecr",
         "upstreamRepositoryPrefix": "library",
     }
@@ -119,7 +113,7 @@ def test_secret_that_does_not_exist(
         ecrRepositoryPrefix=ecr_scenario.short_unique("ptc"),
         upstreamRegistryUrl="registry-1.docker.io",
         upstreamRegistry="docker-hub",
-        credentialArn=secret_arn(ecr_scenario),
+        credentialArn=missing_secret_arn(ecr_scenario),
     )
 
 

@@ -13,6 +13,7 @@ from pytest_ecr.suite import (
     SERVER_EXCEPTION,
     Scenario,
     allow_registry_changes,
+    excluded_principal,
     validation_tests,
 )
 
@@ -20,12 +21,8 @@ OPERATION = "DeregisterPullTimeUpdateExclusion"
 pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
-def principal(s: Scenario) -> str:
-    return f"arn:aws:iam::{s.registry_id}:role/{s.short_unique('exclusion')}"
-
-
 def valid_request(s: Scenario) -> dict[str, Any]:
-    return {"principalArn": principal(s)}
+    return {"principalArn": excluded_principal(s)}
 
 
 test_validation = validation_tests(OPERATION, valid_request)
@@ -41,7 +38,7 @@ def test_deregistered_principal_is_not_listed(
     ecr_contract: ContractClient, ecr_scenario: Scenario, ecr_settings: EcrSettings
 ) -> None:
     allow_registry_changes(ecr_settings)
-    arn = principal(ecr_scenario)
+    arn = excluded_principal(ecr_scenario)
     ecr_contract.call("RegisterPullTimeUpdateExclusion", principalArn=arn)
     ecr_scenario.on_cleanup(
         "pull time update exclusion",
@@ -57,5 +54,5 @@ def test_deregistered_principal_is_not_listed(
 @pytest.mark.ecr_contract(aspect="errors", triggers="ExclusionNotFoundException")
 def test_principal_never_registered(ecr_contract: ContractClient, ecr_scenario: Scenario) -> None:
     ecr_contract.expect_error(
-        OPERATION, "ExclusionNotFoundException", principalArn=principal(ecr_scenario)
+        OPERATION, "ExclusionNotFoundException", principalArn=excluded_principal(ecr_scenario)
     )

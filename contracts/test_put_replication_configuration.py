@@ -11,31 +11,19 @@ from pytest_ecr.suite import (
     SERVER_EXCEPTION,
     RegistrySettings,
     Scenario,
-    other_region,
+    replication,
     validation_tests,
 )
 
 OPERATION = "PutReplicationConfiguration"
 pytestmark = pytest.mark.ecr_contract(OPERATION)
 
-
-def replication(registry_id: str, region: str) -> dict[str, Any]:
-    """Replicate repositories named ``pytest-ecr-replication*`` to another Region of the
-    same account (Amazon ECR User Guide, "Private image replication")."""
-    return {
-        "rules": [
-            {
-                "destinations": [{"region": other_region(region), "registryId": registry_id}],
-                "repositoryFilters": [
-                    {"filter": "pytest-ecr-replication", "filterType": "PREFIX_MATCH"}
-                ],
-            }
-        ]
-    }
+#: Repositories this configuration replicates (none the suite creates).
+PREFIX = "pytest-ecr-replication"
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
-    return {"replicationConfiguration": replication(s.registry_id, s.repository.region)}
+    return {"replicationConfiguration": replication(s.registry_id, s.repository.region, PREFIX)}
 
 
 test_validation = validation_tests(OPERATION, valid_request, changes=("replication",))
@@ -47,7 +35,7 @@ UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
 def test_configuration_is_visible_in_describe_registry(
     ecr_contract: ContractClient, ecr_registry: RegistrySettings, ecr_scenario: Scenario
 ) -> None:
-    config = replication(ecr_scenario.registry_id, ecr_contract.target.region)
+    config = replication(ecr_scenario.registry_id, ecr_contract.target.region, PREFIX)
     with ecr_registry.changing("replication"):
         answer = ecr_contract.call(OPERATION, replicationConfiguration=config)
         assert answer["replicationConfiguration"] == config

@@ -13,6 +13,7 @@ from pytest_ecr.suite import (
     SERVER_EXCEPTION,
     Scenario,
     allow_registry_changes,
+    excluded_principal,
     validation_tests,
 )
 
@@ -20,12 +21,8 @@ OPERATION = "RegisterPullTimeUpdateExclusion"
 pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
-def principal(s: Scenario) -> str:
-    return f"arn:aws:iam::{s.registry_id}:role/{s.short_unique('exclusion')}"
-
-
 def valid_request(s: Scenario) -> dict[str, Any]:
-    return {"principalArn": principal(s)}
+    return {"principalArn": excluded_principal(s)}
 
 
 def undo(client: Any, created: dict[str, Any]) -> None:
@@ -41,7 +38,7 @@ UNTRIGGERED = {
 
 
 def register(contract: ContractClient, s: Scenario) -> str:
-    arn = principal(s)
+    arn = excluded_principal(s)
     contract.call(OPERATION, principalArn=arn)
     s.on_cleanup(
         "pull time update exclusion",

@@ -12,33 +12,20 @@ from pytest_ecr.suite import (
     SERVER_EXCEPTION,
     RegistrySettings,
     Scenario,
-    other_region,
+    replication,
+    replication_destination,
     validation_tests,
 )
 
 OPERATION = "StartReplicationBackfill"
 pytestmark = pytest.mark.ecr_contract(OPERATION)
 
-
-def destination(registry_id: str, region: str) -> dict[str, str]:
-    return {"region": other_region(region), "registryId": registry_id}
-
-
-def replication(registry_id: str, region: str) -> dict[str, Any]:
-    return {
-        "rules": [
-            {
-                "destinations": [destination(registry_id, region)],
-                "repositoryFilters": [
-                    {"filter": "pytest-ecr-backfill", "filterType": "PREFIX_MATCH"}
-                ],
-            }
-        ]
-    }
+#: Repositories the backfill replicates (none the suite creates).
+PREFIX = "pytest-ecr-backfill"
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
-    return {"registryId": s.registry_id, "destination": destination(s.registry_id, "x")}
+    return {"registryId": s.registry_id, "destination": replication_destination(s.registry_id, "x")}
 
 
 test_validation = validation_tests(OPERATION, valid_request, changes=("replication",))
@@ -52,9 +39,10 @@ UNTRIGGERED = {
 def start(contract: ContractClient, registry_id: str) -> dict[str, Any]:
     region = contract.target.region
     contract.call(
-        "PutReplicationConfiguration", replicationConfiguration=replication(registry_id, region)
+        "PutReplicationConfiguration",
+        replicationConfiguration=replication(registry_id, region, PREFIX),
     )
-    return contract.call(OPERATION, destination=destination(registry_id, region))
+    return contract.call(OPERATION, destination=replication_destination(registry_id, region))
 
 
 @pytest.mark.ecr_contract(aspect="behavior")
@@ -65,7 +53,7 @@ def test_backfill_starts_and_can_be_stopped(
     configuration" (the model's documentation); the answer names the backfill."""
     with ecr_registry.changing("replication"):
         started = start(ecr_contract, ecr_scenario.registry_id)
-        assert started["destination"] == destination(
+        assert started["destination"] == replication_destination(
             ecr_scenario.registry_id, ecr_contract.target.region
         )
         listed = ecr_contract.call("ListReplicationBackfills")["backfills"]
@@ -89,7 +77,9 @@ def test_second_backfill_to_the_same_region(
             ecr_contract.expect_error(
                 OPERATION,
                 "ReplicationBackfillInProgressException",
-                destination=destination(ecr_scenario.registry_id, ecr_contract.target.region),
+                destination=replication_destination(
+                    ecr_scenario.registry_id, ecr_contract.target.region
+                ),
             )
         finally:
             ecr_contract.client.stop_replication_backfill(

@@ -12,6 +12,7 @@ from pytest_ecr.suite import (
     MISSING_REPOSITORY,
     SERVER_EXCEPTION,
     Scenario,
+    tags_of,
     validation_tests,
 )
 
@@ -35,11 +36,6 @@ UNTRIGGERED = {
     ),
     "ServerException": SERVER_EXCEPTION,
 }
-
-
-def tags_of(contract: ContractClient, arn: str) -> dict[str, str]:
-    listed = contract.call("ListTagsForResource", resourceArn=arn)["tags"]
-    return {t["Key"]: t["Value"] for t in listed}
 
 
 @pytest.mark.ecr_contract(aspect="behavior")

@@ -8,7 +8,13 @@ import pytest
 
 from pytest_ecr import ContractClient
 from pytest_ecr.resources import Repository
-from pytest_ecr.suite import MISSING_REPOSITORY, SERVER_EXCEPTION, Scenario, validation_tests
+from pytest_ecr.suite import (
+    MISSING_REPOSITORY,
+    SERVER_EXCEPTION,
+    Scenario,
+    tags_of,
+    validation_tests,
+)
 
 OPERATION = "UntagResource"
 pytestmark = pytest.mark.ecr_contract(OPERATION)
@@ -34,11 +40,6 @@ UNTRIGGERED = {
         "can exceed the limit of 50 that this error reports"
     ),
 }
-
-
-def tags_of(contract: ContractClient, arn: str) -> dict[str, str]:
-    listed = contract.call("ListTagsForResource", resourceArn=arn)["tags"]
-    return {t["Key"]: t["Value"] for t in listed}
 
 
 @pytest.mark.ecr_contract(aspect="behavior")

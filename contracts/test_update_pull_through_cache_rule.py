@@ -13,6 +13,7 @@ from pytest_ecr.suite import (
     SERVER_EXCEPTION,
     Scenario,
     allow_registry_changes,
+    missing_secret_arn,
     validation_tests,
 )
 
@@ -20,18 +21,11 @@ OPERATION = "UpdatePullThroughCacheRule"
 pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
-def secret_arn(s: Scenario) -> str:
-    return (
-        f"arn:aws:secretsmanager:{s.repository.region}:{s.registry_id}:secret:"
-        "ecr-pullthroughcache/pytest-ecr-missing-AbCdEf"
-    )
-
-
 def valid_request(s: Scenario) -> dict[str, Any]:
     return {
         "registryId": s.registry_id,
         "ecrRepositoryPrefix": s.short_unique("ptc"),
-        "credentialArn": secret_arn(s),
+        "credentialArn": missing_secret_arn(s),
         "customRoleArn": f"arn:aws:iam::{s.registry_id}:role/pytest-ecr",
     }
 

@@ -102,6 +102,43 @@ def other_region(region: str) -> str:
     return "us-west-2" if region != "us-west-2" else "us-east-1"
 
 
+def replication_destination(registry_id: str, region: str) -> dict[str, str]:
+    """Another Region of the same account, as a replication destination."""
+    return {"region": other_region(region), "registryId": registry_id}
+
+
+def replication(registry_id: str, region: str, prefix: str) -> dict[str, Any]:
+    """Replicate repositories whose names start with ``prefix`` to another Region of the
+    same account (Amazon ECR User Guide, "Private image replication")."""
+    return {
+        "rules": [
+            {
+                "destinations": [replication_destination(registry_id, region)],
+                "repositoryFilters": [{"filter": prefix, "filterType": "PREFIX_MATCH"}],
+            }
+        ]
+    }
+
+
+def missing_secret_arn(s: Any) -> str:
+    """A well-formed pull-through cache secret ARN that names no secret."""
+    return (
+        f"arn:aws:secretsmanager:{s.repository.region}:{s.registry_id}:secret:"
+        "ecr-pullthroughcache/pytest-ecr-missing-AbCdEf"
+    )
+
+
+def excluded_principal(s: Any) -> str:
+    """A role ARN of the registry's account, unique to the run, for pull-time exclusions."""
+    return f"arn:aws:iam::{s.registry_id}:role/{s.short_unique('exclusion')}"
+
+
+def tags_of(contract: ContractClient, arn: str) -> dict[str, str]:
+    """A repository's tags as a dict, read through the contract client."""
+    listed = contract.call("ListTagsForResource", resourceArn=arn)["tags"]
+    return {t["Key"]: t["Value"] for t in listed}
+
+
 #: The modeled errors that mean "invalid input" (HTTP 400). AWS answers constraint
 #: violations of ECR requests with InvalidParameterException, for example "Invalid
 #: parameter at 'repositoryName' failed to satisfy constraint: 'must have length greater

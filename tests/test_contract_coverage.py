@@ -31,9 +31,9 @@ def module_path(operation: str) -> Path:
     return CONTRACTS / f"test_{xform_name(operation)}.py"
 
 
-def load(operation: str) -> ModuleType:
-    path = module_path(operation)
-    name = f"_contract_{path.stem}"
+def load_file(path: Path) -> ModuleType:
+    """Import a contract module by its path (once), under a name of its own."""
+    name = "_contract_" + "_".join(path.relative_to(CONTRACTS).with_suffix("").parts)
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
@@ -43,6 +43,10 @@ def load(operation: str) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def load(operation: str) -> ModuleType:
+    return load_file(module_path(operation))
 
 
 WRITTEN = [op for op in load_model().operation_names if module_path(op).exists()]
@@ -120,17 +124,7 @@ def test_every_constrained_member_has_a_validation_case(operation: str) -> None:
 
 
 def load_derived(name: str) -> ModuleType:
-    path = CONTRACTS / "derived" / f"{name}.py"
-    module_name = f"_derived_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_file(CONTRACTS / "derived" / f"{name}.py")
 
 
 def test_every_paginator_is_populated_or_justified() -> None:
