@@ -276,7 +276,9 @@ def _headers(values: dict[str, str]) -> HTTPHeaders:
     return headers
 
 
-class _Raw:
+class RawBody:
+    """The part of a urllib3 response botocore reads, over bytes already in hand."""
+
     def __init__(self, body: bytes) -> None:
         self._body = body
 
@@ -372,7 +374,7 @@ class Engine:
                     request.url,
                     found.status,
                     _headers(found.headers),
-                    _Raw(found.response.encode("utf-8")),
+                    RawBody(found.response.encode("utf-8")),
                 )
             if self.replays(scope) and self.mode != "new_episodes":
                 raise self._mismatch(scope, operation, body)

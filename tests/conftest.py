@@ -9,20 +9,10 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
+from pytest_ecr.cassettes import RawBody
 from pytest_ecr.contract import ContractClient
 from pytest_ecr.settings import EcrSettings
 from pytest_ecr.targets import Target
-
-
-class _Raw:
-    """The part of a urllib3 response that botocore reads."""
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, *_: Any, **__: Any) -> Iterator[bytes]:
-        yield self._body
-
 
 Answer = tuple[int, dict[str, str], bytes]
 
@@ -53,7 +43,7 @@ class CannedTarget(Target):
         operation = request.headers["X-Amz-Target"].decode().split(".", 1)[1]
         body = json.loads(request.body) if request.body else {}
         status, headers, raw = self.answer(operation, body)
-        return AWSResponse(request.url, status, headers, _Raw(raw))
+        return AWSResponse(request.url, status, headers, RawBody(raw))
 
 
 def ok(data: Any, *, headers: dict[str, str] | None = None) -> Answer:
