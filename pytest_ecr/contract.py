@@ -169,8 +169,9 @@ def classify_unsupported(
         return None
     if status in UNSUPPORTED_STATUSES:
         return f"HTTP {status} with a non-JSON body"
-    if status >= 500 and implemented is not True:
-        # moto's server answers an action it lacks with Flask's HTML 500 page.
+    if status == 500 and implemented is not True:
+        # moto's server answers an action it lacks with Flask's HTML 500 page. A 502, 503
+        # or 504 page is a gateway or an overloaded server, not a missing operation.
         content_type = exchange.header("content-type") or "no content type"
         return f"HTTP {status} with a non-JSON body ({content_type})"
     return None
@@ -386,14 +387,15 @@ class ContractClient:
     ) -> list[Violation]:
         if isinstance(outcome, ClientError):
             err = outcome.response.get("Error", {})
-            return [
-                Violation(
-                    "status",
-                    "HTTP 200",
-                    f"HTTP {exchange.status} {err.get('Code')}: {err.get('Message')}",
-                    "expected success, got an error",
+            data, why = exchange.json_body()
+            if why is not None or not isinstance(data, dict):
+                content_type = exchange.header("content-type") or "no content type"
+                got = f"HTTP {exchange.status} with a non-JSON body ({content_type}): " + repr(
+                    _short(exchange.body)
                 )
-            ]
+            else:
+                got = f"HTTP {exchange.status} {err.get('Code')}: {err.get('Message')}"
+            return [Violation("status", "HTTP 200", got, "expected success, got an error")]
         out: list[Violation] = []
         if exchange.status != 200:
             out.append(Violation("status", "HTTP 200", exchange.status, "wrong status"))

@@ -12,7 +12,7 @@ import pytest
 
 from . import __version__
 from .baseline import BaselineError, compare_baseline, load_baseline
-from .contract import ASPECTS, ContractViolation, SuiteError, Unsupported
+from .contract import ASPECTS, ContractClient, ContractViolation, SuiteError, Unsupported
 from .deviations import DeviationsError, for_target, load_deviations, suite_id
 from .fixtures import (
     CONTRACT_KEY,
@@ -270,6 +270,8 @@ def pytest_runtest_makereport(
     contract = item.stash.get(CONTRACT_KEY, None)
     if contract is not None and report.when == "call":
         report.ecr_notes = list(contract.notes)  # type: ignore[attr-defined]
+        if report.failed:
+            _explain_failure(report, contract, excinfo)
         triggers = _triggers_of(item)
         if report.passed and triggers and triggers not in contract.expected_codes:
             report.outcome = "failed"
@@ -291,6 +293,17 @@ def pytest_runtest_makereport(
             result.update(_violation_details(excinfo.value))
         report.ecr_result = result  # type: ignore[attr-defined]
     return report
+
+
+def _explain_failure(report: pytest.TestReport, contract: ContractClient, excinfo: Any) -> None:
+    """Show what the target answered beside a failure the contract client did not raise
+    itself (a behaviour assertion): the notes on its answers and the last exchange."""
+    lines = [f"note: {note}" for note in contract.notes]
+    violation = excinfo is not None and isinstance(excinfo.value, ContractViolation)
+    if contract.exchanges and not violation:
+        lines.append(f"last exchange: {contract.exchanges[-1].summary()}")
+    if lines:
+        report.sections.append(("pytest-ecr: the target's answers", "\n".join(lines)))
 
 
 def _shorten(value: Any, limit: int = 300) -> Any:
