@@ -147,8 +147,10 @@ def test_failures_and_setup_errors_leave_nothing(
     assert repositories_under(moto_server_client, "cleanup1") == []
 
 
-def _start_pytest(path: Path, *args: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def _start_pytest(
+    path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     return subprocess.Popen(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
         cwd=path,
@@ -166,53 +168,100 @@ def _wait_for(path: Path, timeout: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-HANGS = """
-import pathlib, time
+#: A run that holds still at one point (``KILL_POINT``) until it is signalled: in a
+#: fixture's setup, in the middle of a push (before its second layer part), in the
+#: test itself, or in a fixture's teardown. ``ready`` appears when it holds still.
+HOLDS = """
+import os, pathlib, time
+import pytest
 
-def test_hangs(ecr_repository, ecr_image, ecr_repository_factory):
+POINT = os.environ["KILL_POINT"]
+
+def hold(point):
+    if point == POINT:
+        pathlib.Path("ready").write_text(point)
+        time.sleep(120)
+
+@pytest.fixture
+def hold_in_push(ecr_client):
+    parts = []
+    def on_part(**_):
+        parts.append(1)
+        if len(parts) == 2:
+            hold("push")
+    ecr_client.meta.events.register("before-call.ecr.UploadLayerPart", on_part)
+    yield
+    ecr_client.meta.events.unregister("before-call.ecr.UploadLayerPart", on_part)
+
+@pytest.fixture
+def hold_in_teardown(ecr_repository):
+    yield
+    hold("teardown")
+
+@pytest.fixture
+def hold_in_setup(ecr_repository, ecr_image):
+    hold("setup")
+
+@pytest.mark.ecr_image(layers=3)
+def test_holds(
+    hold_in_push, ecr_repository_factory, hold_in_teardown, ecr_image, hold_in_setup
+):
     ecr_repository_factory.create("session-scoped")
-    pathlib.Path("ready").write_text(ecr_repository.name)
-    time.sleep(120)
+    hold("body")
 """
 
+POINTS = ["setup", "push", "body", "teardown"]
 
+
+def _held_run(
+    pytester: pytest.Pytester, moto_server: str, prefix: str, point: str
+) -> subprocess.Popen[bytes]:
+    pytester.makepyfile(test_user=HOLDS)
+    return _start_pytest(
+        pytester.path,
+        f"--ecr-endpoint-url={moto_server}",
+        f"--ecr-name-prefix={prefix}",
+        env={"KILL_POINT": point},
+    )
+
+
+@pytest.mark.parametrize("point", POINTS)
 def test_ctrl_c_cleans_up_without_the_sweeper(
-    pytester: pytest.Pytester, moto_server: str, moto_server_client: Any
+    pytester: pytest.Pytester, moto_server: str, moto_server_client: Any, point: str
 ) -> None:
-    pytester.makepyfile(test_user=HANGS)
-    with _start_pytest(
-        pytester.path, f"--ecr-endpoint-url={moto_server}", "--ecr-name-prefix=sigint"
-    ) as proc:
+    prefix = f"sigint-{point}"
+    with _held_run(pytester, moto_server, prefix, point) as proc:
         try:
             _wait_for(pytester.path / "ready")
-            assert len(repositories_under(moto_server_client, "sigint")) == 2
+            assert repositories_under(moto_server_client, prefix)
             proc.send_signal(signal.SIGINT)
             output = proc.communicate(timeout=60)[0].decode()
         finally:
             proc.kill()
     assert "KeyboardInterrupt" in output
-    assert repositories_under(moto_server_client, "sigint") == []
+    assert "INTERNALERROR" not in output
+    assert repositories_under(moto_server_client, prefix) == []
 
 
+@pytest.mark.parametrize("point", POINTS)
 def test_sigkill_leaves_what_sweep_removes(
-    pytester: pytest.Pytester, moto_server: str, moto_server_client: Any
+    pytester: pytest.Pytester, moto_server: str, moto_server_client: Any, point: str
 ) -> None:
     client = moto_server_client
+    prefix = f"killed-{point}"
     # Not the plugin's: no marker tag, or not under the prefix. The sweep keeps them.
-    client.create_repository(repositoryName="killed/by-hand")
-    client.create_repository(repositoryName="someone-else")
-    pytester.makepyfile(test_user=HANGS)
-    with _start_pytest(
-        pytester.path, f"--ecr-endpoint-url={moto_server}", "--ecr-name-prefix=killed"
-    ) as proc:
+    client.create_repository(repositoryName=f"{prefix}/by-hand")
+    client.create_repository(repositoryName=f"someone-else-{point}")
+    with _held_run(pytester, moto_server, prefix, point) as proc:
         try:
             _wait_for(pytester.path / "ready")
             proc.send_signal(signal.SIGKILL)
             proc.communicate(timeout=30)
         finally:
             proc.kill()
-    leftovers = repositories_under(client, "killed")
-    assert len(leftovers) == 3  # two from the run, one by hand
+    left = [name for name in repositories_under(client, prefix) if name != f"{prefix}/by-hand"]
+    # The test's repository, and by the body the session-scoped one.
+    assert len(left) == (2 if point in ("body", "teardown") else 1)
 
     sweep = [
         sys.executable,
@@ -220,17 +269,17 @@ def test_sigkill_leaves_what_sweep_removes(
         "pytest_ecr.cli",
         "sweep",
         f"--ecr-endpoint-url={moto_server}",
-        "--ecr-name-prefix=killed",
+        f"--ecr-name-prefix={prefix}",
         "--older-than=0",
     ]
     dry = subprocess.run([*sweep, "--dry-run"], capture_output=True, text=True, check=True)
-    assert "2 repositories would delete under killed/" in dry.stdout
-    assert len(repositories_under(client, "killed")) == 3
+    assert f"{len(left)} repositories would delete under {prefix}/" in dry.stdout
+    assert len(repositories_under(client, prefix)) == len(left) + 1
     done = subprocess.run(sweep, capture_output=True, text=True, check=True)
-    assert "2 repositories deleted under killed/" in done.stdout
-    assert repositories_under(client, "killed") == ["killed/by-hand"]
+    assert f"{len(left)} repositories deleted under {prefix}/" in done.stdout
+    assert repositories_under(client, prefix) == [f"{prefix}/by-hand"]
     names = [r["repositoryName"] for r in client.describe_repositories()["repositories"]]
-    assert "someone-else" in names
+    assert f"someone-else-{point}" in names
 
 
 def test_sweep_refuses_a_target_that_does_not_outlive_a_run() -> None:
