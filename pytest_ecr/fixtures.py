@@ -8,6 +8,7 @@ unconfigures.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import tempfile
@@ -296,7 +297,17 @@ def ecr_registry(
     pytestconfig: pytest.Config, ecr_client: BaseClient, ecr_settings: EcrSettings
 ) -> RegistrySettings:
     """Registry-wide settings: ``with ecr_registry.changing("registry-policy"): ...`` locks
-    the setting against other workers of the run and restores it afterwards."""
-    run_id = ecr_run(pytestconfig).namer.run_id
-    lock_dir = Path(tempfile.gettempdir()) / f"pytest-ecr-{run_id}"
+    the setting against other workers of the run, and against other runs on this machine
+    that share the registry, and restores it afterwards."""
+    lock_dir = Path(tempfile.gettempdir()) / f"pytest-ecr-{registry_key(ecr_run(pytestconfig))}"
     return RegistrySettings(ecr_client, ecr_settings, lock_dir)
+
+
+def registry_key(run: EcrRun) -> str:
+    """What identifies the registry a run changes: a moto or moto server the run started
+    is its own, an endpoint or AWS Region is shared by every run that points at it."""
+    settings = run.settings
+    if settings.target in ("url", "aws"):
+        shared = f"{settings.target} {settings.endpoint_url or ''} {settings.region}"
+        return "registry-" + hashlib.sha256(shared.encode()).hexdigest()[:16]
+    return f"run-{run.namer.run_id}"

@@ -270,6 +270,11 @@ def test_botocore_paginator_walks_the_same_items(
         .build_full_result()
     )
     resumed = [listing.key(i) for i in _items(first, paginator) + _items(rest, paginator)]
+    if not listing.complete and listing.expected is not None:
+        # A registry that other tests and runs share changes between the two walks: only
+        # this test's own items are the same in both.
+        resumed = [k for k in resumed if k in listing.expected]
+        walked = [k for k in walked if k in listing.expected]
     assert sorted(map(str, resumed)) == sorted(map(str, walked))
 
 
