@@ -36,6 +36,7 @@ from .model import load_model
 from .report import Matrix, Outcome, Result, render_html, render_terminal, write_json
 from .resources import CURRENT_SCOPE
 from .settings import SPECS, SettingsError, resolve_settings
+from .targets import AwsTarget
 
 __all__ = [
     "_ecr_contract_boto_client",
@@ -143,6 +144,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS_KEY] = settings
     config.stash[RUN_KEY] = EcrRun(settings, run_id_for(config, settings), config.rootpath)
     config.stash[MATRIX_KEY] = Matrix()
+    if settings.target == "aws" and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_AwsGuard(), "ecr-aws-guard")
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -162,6 +165,8 @@ def pytest_report_header(config: pytest.Config) -> str:
         else "AWS"
     )
     run = config.stash[RUN_KEY]
+    if isinstance(run.target, AwsTarget) and run.target.account:
+        endpoint = f"AWS account {run.target.account}"
     return (
         f"ecr: target={settings.target} ({src['target']}), endpoint={endpoint}, "
         f"region={settings.region}, strict={settings.strict}, names={run.namer.prefix}/"
@@ -440,6 +445,21 @@ class _Collector:
 @pytest.hookimpl(trylast=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.pluginmanager.register(_Collector(session.config), "ecr-collector")
+
+
+class _AwsGuard:
+    """Before anything else in a run against AWS: which account and Region it uses (the
+    run's first line), and a stop when the account is not on ``--ecr-aws-account``."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        config = session.config
+        run = config.stash[RUN_KEY]
+        run.start()  # AwsTarget._start asks STS who the credentials are; exits if refused
+        assert isinstance(run.target, AwsTarget)
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(run.target.announcement(), bold=True)
 
 
 def _report(config: pytest.Config) -> dict[str, Any] | None:

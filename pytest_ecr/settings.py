@@ -156,6 +156,22 @@ def parse_positive_float(option: str, value: Any) -> float:
     return number
 
 
+_ACCOUNT = re.compile(r"[0-9]{12}")  # an AWS account id: 12 digits
+
+
+def parse_accounts(option: str, value: Any) -> tuple[str, ...]:
+    """A comma- or space-separated list of AWS account ids."""
+    accounts = tuple(a for a in re.split(r"[\s,]+", str(value).strip()) if a)
+    bad = [a for a in accounts if not _ACCOUNT.fullmatch(a)]
+    if bad or not accounts:
+        raise SettingsError(
+            option,
+            f"{', '.join(map(repr, bad)) or repr(value)} is not an AWS account id "
+            "(12 digits; separate several with commas)",
+        )
+    return accounts
+
+
 @dataclass(frozen=True)
 class Spec:
     """One setting: its flag, ini key, environment variable, default and parser."""
@@ -227,6 +243,16 @@ SPECS: tuple[Spec, ...] = (
         "Allow the aws target to create and delete resources in the AWS account of the "
         "current credentials. Deliberately not an ini key.",
         is_flag=True,
+    ),
+    Spec(
+        "aws_accounts",
+        "--ecr-aws-account",
+        "ecr_aws_account",
+        "PYTEST_ECR_AWS_ACCOUNT",
+        (),
+        parse_accounts,
+        "The AWS account ids the aws target may use (comma-separated); a run whose "
+        "credentials belong to any other account stops before its first request to ECR.",
     ),
     Spec(
         "allow_registry_changes",
@@ -328,6 +354,7 @@ class EcrSettings:
     region: str = DEFAULT_REGION
     strict: bool = False
     allow_aws: bool = False
+    aws_accounts: tuple[str, ...] = ()
     allow_registry_changes: bool = False
     name_prefix: str = "pytest-ecr"
     run_id: str | None = None

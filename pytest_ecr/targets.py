@@ -227,18 +227,67 @@ class AwsTarget(Target):
 
     name = "aws"
 
+    def __init__(self, settings: EcrSettings) -> None:
+        super().__init__(settings)
+        #: Who the credentials are (STS GetCallerIdentity), known once started.
+        self.account: str | None = None
+        self.identity_arn: str | None = None
+
     def _start(self) -> None:
-        if boto3.session.Session().get_credentials() is None:
+        session = boto3.session.Session()
+        if session.get_credentials() is None:
             raise TargetUnavailable(
                 "--ecr-target=aws: no AWS credentials found in the standard chain "
                 "(environment, shared files, SSO, instance metadata)"
+            )
+        # STS GetCallerIdentity needs no permissions ("No permissions are required to
+        # perform this operation", the STS API reference), so it works for any identity.
+        sts = session.client(
+            "sts",
+            region_name=self.region,
+            config=Config(
+                retries={"mode": "standard", "total_max_attempts": self.max_attempts},
+                connect_timeout=self.settings.connect_timeout,
+                read_timeout=self.settings.read_timeout,
+            ),
+        )
+        try:
+            identity = sts.get_caller_identity()
+        except Exception as exc:
+            raise TargetUnavailable(
+                f"--ecr-target=aws: cannot tell which AWS account the credentials belong to "
+                f"(STS GetCallerIdentity: {exc}); nothing was sent to ECR"
+            ) from None
+        finally:
+            sts.close()
+        self.account = str(identity.get("Account") or "")
+        self.identity_arn = str(identity.get("Arn") or "")
+        allowed = self.settings.aws_accounts
+        if allowed and self.account not in allowed:
+            raise TargetUnavailable(
+                f"--ecr-aws-account: the credentials belong to AWS account {self.account} "
+                f"({self.identity_arn}), which is not in the allowed list "
+                f"{', '.join(allowed)}; nothing was sent to ECR"
             )
 
     def credentials(self) -> dict[str, str]:
         return {}
 
     def describe(self) -> str:
-        return f"aws (real AWS, {self.region})"
+        return f"aws (real AWS account {self.account or '?'}, {self.region})"
+
+    def announcement(self) -> str:
+        """The first line of a run against AWS: whose account, which Region, what it does."""
+        registry = (
+            "registry-wide settings may change and are restored"
+            if self.settings.allow_registry_changes
+            else "registry-wide settings are left alone"
+        )
+        return (
+            f"pytest-ecr: REAL AWS: account {self.account} ({self.identity_arn}), region "
+            f"{self.region}; test repositories are created and deleted under "
+            f"{self.settings.name_prefix}/, {registry}"
+        )
 
 
 _TARGETS: dict[str, type[Target]] = {

@@ -88,6 +88,11 @@ def _closed_port() -> int:
             "",
             "ERROR: pytest-ecr: --ecr-target: the aws target creates and deletes*",
         ),
+        (
+            ["--ecr-aws-account=12345,123456789012"],
+            "",
+            "ERROR: pytest-ecr: --ecr-aws-account: '12345' is not an AWS account id (12 digits*",
+        ),
     ],
 )
 def test_bad_settings_give_one_clear_line(
