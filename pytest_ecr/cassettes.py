@@ -262,11 +262,22 @@ def write_cassette(path: Path, interactions: list[Interaction], meta: dict[str, 
         "version": 1,
         "pytest_ecr": meta,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(document, sort_keys=True, allow_unicode=True, width=100)
     tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)  # whole or not at all: a cassette is never half written
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CassetteError(_cannot_write(path, exc)) from None
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    return (
+        f"--ecr-cassette-dir: cannot write {path} ({exc.strerror or exc}); choose a "
+        "directory this user can write with --ecr-cassette-dir"
+    )
 
 
 def _headers(values: dict[str, str]) -> HTTPHeaders:
@@ -449,8 +460,14 @@ def recording_meta(target: str) -> dict[str, Any]:
 
 
 def write_index(root: Path, meta: dict[str, Any]) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / INDEX).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", "utf-8")
+    """Written when recording starts, so that a directory that cannot be written stops
+    the run before any test records what would be lost."""
+    path = root / INDEX
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", "utf-8")
+    except OSError as exc:
+        raise CassetteError(_cannot_write(path, exc)) from None
 
 
 def read_index(root: Path) -> dict[str, Any]:

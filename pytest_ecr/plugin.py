@@ -12,6 +12,7 @@ import pytest
 
 from . import __version__
 from .baseline import BaselineError, compare_baseline, load_baseline
+from .cassettes import CassetteError
 from .contract import ASPECTS, ContractClient, ContractViolation, SuiteError, Unsupported
 from .deviations import DeviationsError, for_target, load_deviations, suite_id
 from .fixtures import (
@@ -253,7 +254,11 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         CURRENT_SCOPE.reset(token)
         run = item.config.stash.get(RUN_KEY, None)
         if run is not None and run.engine is not None:
-            run.engine.finish(scope)
+            try:
+                run.engine.finish(scope)
+            except CassetteError as exc:
+                # A recording that cannot be written is lost: stop, saying where and why.
+                pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.INTERNAL_ERROR)
 
 
 @pytest.hookimpl(wrapper=True)
