@@ -30,7 +30,7 @@ from .model import COMMON_SERVER_ERRORS, SERVER_ERRORS, load_model
 from .schema import Violation
 from .targets import Target
 
-Aspect = Literal["shape", "errors", "validation", "pagination", "waiter", "behavior"]
+Aspect = Literal["shape", "errors", "validation", "pagination", "waiter", "behavior", "reference"]
 ASPECTS: tuple[str, ...] = get_args(Aspect)
 
 #: AWS JSON 1.1 responses carry this media type (Smithy, "AWS JSON 1.1 protocol",

@@ -30,6 +30,13 @@ from .cassettes import (
 )
 from .contract import ContractClient
 from .model import load_model
+from .reference import (
+    Differ,
+    KnownDeviation,
+    Reference,
+    ReferenceError,
+    load_known_deviations,
+)
 from .resources import (
     CleanupError,
     Image,
@@ -58,13 +65,16 @@ class EcrRun:
         self.engine: Engine | None = None
         self._guard: SocketGuard | None = None
         cassettes = settings.target == "replay" or settings.record_mode is not None
+        # Names must be the same when recording, replaying and comparing with a
+        # reference, on any worker.
+        repeatable = cassettes or settings.reference is not None
         self.namer = Namer(
             prefix=settings.name_prefix,
-            # Names must be the same when recording and when replaying, on any worker.
-            run_id=(settings.run_id or "rcassette") if cassettes else run_id,
-            worker="main" if cassettes else os.environ.get("PYTEST_XDIST_WORKER", "main"),
-            repeatable=cassettes,
+            run_id=(settings.run_id or "rcassette") if repeatable else run_id,
+            worker="main" if repeatable else os.environ.get("PYTEST_XDIST_WORKER", "main"),
+            repeatable=repeatable,
         )
+        self.differ: Differ | None = None
         if cassettes:
             root = Path(settings.cassette_dir) if settings.cassette_dir else rootdir / "cassettes"
             self.engine = Engine(
@@ -76,6 +86,9 @@ class EcrRun:
             )
             self.target.max_attempts = 1
             self.target.client_hooks.append(self.engine.attach)
+        if settings.reference is not None:
+            # One attempt per call, as recorded: a retried call would pair with nothing.
+            self.target.max_attempts = 1
         self.ledger = Ledger()
         self._client: BaseClient | None = None
         self._started = False
@@ -87,7 +100,10 @@ class EcrRun:
             self.target.start()
             if self.engine is not None:
                 self._start_cassettes(self.engine)
-        except (TargetUnavailable, CassetteError) as exc:
+            if self.settings.reference is not None:
+                self.differ = open_differ(self.settings)
+                self.target.client_hooks.append(self.differ.attach)
+        except (TargetUnavailable, CassetteError, ReferenceError) as exc:
             pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
         self._started = True
 
@@ -102,8 +118,15 @@ class EcrRun:
         else:
             # What the recorded target implements, so that replay classifies its answers
             # (unsupported, or a crash) the way the live run did.
-            implemented = {op: self.target.implements(op) for op in load_model().operation_names}
-            write_index(engine.root, {**engine.meta, "implements": implemented})
+            model = load_model()
+            implemented = {op: self.target.implements(op) for op in model.operation_names}
+            # Which model each operation was recorded under: a reference whose operation
+            # has changed since is stale (see pytest_ecr.reference).
+            checksums = {op: model.operation_checksum(op) for op in model.operation_names}
+            write_index(
+                engine.root,
+                {**engine.meta, "implements": implemented, "model_checksums": checksums},
+            )
 
     def outcome_target(self) -> str:
         """The target whose outcomes (deviations, baselines) apply: for replay, the one the
@@ -136,6 +159,16 @@ class EcrRun:
             if self._guard is not None:
                 self._guard.stop()
             self.target.stop()
+
+
+def open_differ(settings: EcrSettings) -> Differ:
+    """The reference of ``--ecr-reference`` and the known deviations from it."""
+    assert settings.reference is not None
+    deviations: list[KnownDeviation] = []
+    if settings.reference_deviations:
+        _, deviations = load_known_deviations(Path(settings.reference_deviations))
+    reference = Reference.open(Path(settings.reference))
+    return Differ(reference, deviations, own_prefix=settings.name_prefix + "/")
 
 
 def ecr_run(config: pytest.Config) -> EcrRun:

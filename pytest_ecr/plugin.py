@@ -34,6 +34,7 @@ from .fixtures import (
     run_id_for,
 )
 from .model import load_model
+from .reference import Reference, ReferenceError, load_known_deviations
 from .report import Matrix, Outcome, Result, render_html, render_terminal, write_json
 from .resources import CURRENT_SCOPE
 from .settings import SPECS, SettingsError, resolve_settings
@@ -266,6 +267,8 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    if report.when == "teardown":
+        _compare_with_reference(item, report)
     excinfo = call.excinfo
     reason = _unsupported_reason(item, excinfo)
     if reason is not None:
@@ -303,6 +306,29 @@ def pytest_runtest_makereport(
             result.update(_violation_details(excinfo.value))
         report.ecr_result = result  # type: ignore[attr-defined]
     return report
+
+
+def _compare_with_reference(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Differential mode: the test's calls against the reference's (``--ecr-reference``)."""
+    run = item.config.stash.get(RUN_KEY, None)
+    if run is None or run.differ is None:
+        return
+    try:
+        results = run.differ.finish(suite_id(item.nodeid))
+    except ReferenceError as exc:
+        pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
+    if results:
+        report.ecr_reference = results  # type: ignore[attr-defined]
+        differences = [
+            f"{r['operation']} call {v['call']}: {v['message']} at {v['path']}: reference "
+            f"{v['expected']}, live {v['actual']}" + (" (known)" if v.get("known") else "")
+            for r in results
+            for v in r["violations"]
+        ]
+        if differences:
+            report.sections.append(
+                ("pytest-ecr: differences from the reference", "\n".join(differences))
+            )
 
 
 def _explain_failure(report: pytest.TestReport, contract: ContractClient, excinfo: Any) -> None:
@@ -430,6 +456,18 @@ class _Collector:
 
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for compared in getattr(report, "ecr_reference", None) or ():
+            self.config.stash[MATRIX_KEY].replace(
+                Result(
+                    f"{report.nodeid}::reference[{compared['operation']}]",
+                    compared["operation"],
+                    "reference",
+                    compared["outcome"],
+                    compared["reason"],
+                    tuple(compared["violations"]),
+                    {"calls": compared["calls"], "deviations": compared["deviations"]},
+                )
+            )
         result = getattr(report, "ecr_result", None)
         if not result:
             return
@@ -473,8 +511,10 @@ def _report(config: pytest.Config) -> dict[str, Any] | None:
         return None
     settings = config.stash[SETTINGS_KEY]
     run = config.stash[RUN_KEY]
+    extra = {"reference": _reference_summary(config, matrix)} if settings.reference else {}
     return matrix.to_json(
         {
+            **extra,
             "target": settings.target,
             "label": config.getoption("--ecr-label") or settings.target,
             "outcomes_of": run.outcome_target(),
@@ -485,6 +525,43 @@ def _report(config: pytest.Config) -> dict[str, Any] | None:
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
     )
+
+
+def _reference_summary(config: pytest.Config, matrix: Matrix) -> dict[str, Any]:
+    """What the run was compared with, and what of it no longer holds: operations whose
+    model changed since the reference was recorded, and known deviations that match no
+    difference any more (among the operations this run compared)."""
+    settings = config.stash[SETTINGS_KEY]
+    assert settings.reference is not None
+    reference = Reference.open(Path(settings.reference))
+    compared = [r for r in matrix.results if r.aspect == "reference"]
+    operations = sorted({r.operation for r in compared})
+    model = load_model()
+    stale_operations = {
+        op: why
+        for op in operations
+        if (why := reference.stale(op, model.operation_checksum(op))) is not None
+    }
+    matched = {d for r in compared for d in (r.request or {}).get("deviations", ())}
+    stale_deviations: list[str] = []
+    if settings.reference_deviations:
+        _, entries = load_known_deviations(Path(settings.reference_deviations))
+        stale_deviations = sorted(
+            e.ident for e in entries if e.operation in operations and e.ident not in matched
+        )
+    counts = {
+        "differences": sum(1 for r in compared for v in r.violations if not v.get("known")),
+        "known": sum(1 for r in compared for v in r.violations if v.get("known")),
+    }
+    return {
+        "dir": settings.reference,
+        "recorded_against": reference.recorded_against,
+        "botocore": reference.index.get("botocore"),
+        "deviations_file": settings.reference_deviations,
+        **counts,
+        "stale_operations": stale_operations,
+        "stale_deviations": stale_deviations,
+    }
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -503,6 +580,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             Path(html_path).write_text(render_html(report), encoding="utf-8")
     except OSError as exc:
         raise pytest.UsageError(f"pytest-ecr: cannot write the report: {exc}") from None
+    summary = report.get("reference")
+    if summary and summary["differences"] and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
     baseline = config.getoption("--ecr-baseline")
     if baseline:
         try:
@@ -536,6 +616,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
                 terminalreporter.write_line(f"  {line}")
         else:
             terminalreporter.write_line("baseline: every outcome as recorded")
+    summary = report.get("reference")
+    if summary:
+        _reference_terminal(terminalreporter, report, summary)
     stale = config.stash.get(STALE_KEY, [])
     if stale:
         terminalreporter.write_line(
@@ -553,6 +636,36 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(f"notes ({len(notes)}): what the model does not know")
         for note in notes[:20]:
             terminalreporter.write_line(f"  {note}")
+
+
+def _reference_terminal(writer: Any, report: dict[str, Any], summary: dict[str, Any]) -> None:
+    against = f"{summary['dir']} (recorded against {summary['recorded_against']})"
+    if summary["differences"]:
+        writer.write_line(
+            f"reference: {summary['differences']} differences from {against}, "
+            f"{summary['known']} known",
+            red=True,
+        )
+        shown = 0
+        for test in report["tests"]:
+            for v in test.get("violations", []) if test["aspect"] == "reference" else []:
+                if not v.get("known") and shown < 30:
+                    shown += 1
+                    writer.write_line(
+                        f"  {test['nodeid']} call {v['call']}: {v['message']} at {v['path']}: "
+                        f"reference {v['expected']}, live {v['actual']}"
+                    )
+    else:
+        writer.write_line(
+            f"reference: no differences from {against}"
+            + (f" but the {summary['known']} known ones" if summary["known"] else "")
+        )
+    for op, why in sorted(summary["stale_operations"].items()):
+        writer.write_line(f"reference: stale for {op}: {why}", yellow=True)
+    for ident in summary["stale_deviations"]:
+        writer.write_line(
+            f"reference: stale known deviation (matches nothing): {ident}", yellow=True
+        )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -307,6 +307,26 @@ SPECS: tuple[Spec, ...] = (
         "Where cassettes are (default: cassettes/ in the rootdir).",
     ),
     Spec(
+        "reference",
+        "--ecr-reference",
+        "ecr_reference",
+        "PYTEST_ECR_REFERENCE",
+        None,
+        lambda option, value: str(value),
+        "Differential mode: compare every answer of this live run with the answer of the "
+        "same test and call in these reference cassettes (recorded against AWS, ideally).",
+    ),
+    Spec(
+        "reference_deviations",
+        "--ecr-reference-deviations",
+        "ecr_reference_deviations",
+        "PYTEST_ECR_REFERENCE_DEVIATIONS",
+        None,
+        lambda option, value: str(value),
+        "Differences from the reference that the target's authors accept (a JSON file of "
+        "operation, path, reason and link); shown as known deviations.",
+    ),
+    Spec(
         "scrub_account_id",
         "--ecr-scrub-account-id",
         "ecr_scrub_account_id",
@@ -361,6 +381,8 @@ class EcrSettings:
     record_mode: str | None = None
     cassette_dir: str | None = None
     scrub_account_id: bool = False
+    reference: str | None = None
+    reference_deviations: str | None = None
     max_attempts: int = 3
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
@@ -422,6 +444,21 @@ def resolve_settings(
             "reaches the HTTP layer, and replay only plays"
             if values["target"] == "moto"
             else "the replay target only plays cassettes; record against a live target",
+        )
+    if values["reference"] is not None and values["target"] == "replay":
+        raise SettingsError(
+            "--ecr-reference",
+            "a reference is compared with a live target (moto, moto-server, url or aws), "
+            "not with replayed cassettes",
+        )
+    if values["reference"] is not None and values["record_mode"] is not None:
+        raise SettingsError(
+            "--ecr-reference", "compare with a reference or record one, not both in one run"
+        )
+    if values["reference_deviations"] is not None and values["reference"] is None:
+        raise SettingsError(
+            sources["reference_deviations"],
+            "known deviations from a reference need --ecr-reference DIR",
         )
     if values["target"] == "aws" and not values["allow_aws"]:
         raise SettingsError(
