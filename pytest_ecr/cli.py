@@ -12,7 +12,13 @@ from pathlib import Path
 
 from .baseline import BaselineError, baseline_from_report, write_baseline
 from .model import UnknownOperationError, load_model
-from .report import ReportError, compare_html, compare_terminal, load_report
+from .report import (
+    ReportError,
+    compare_html,
+    compare_reference_terminal,
+    compare_terminal,
+    load_report,
+)
 from .resources import sweep
 from .schema import operation_schema
 from .settings import SPECS, SettingsError, resolve_settings
@@ -91,7 +97,7 @@ def _compare(args: argparse.Namespace) -> int:
         return 2
     if args.html:
         Path(args.html).write_text(compare_html(reports), encoding="utf-8")
-    for line in compare_terminal(reports):
+    for line in [*compare_terminal(reports), *compare_reference_terminal(reports)]:
         print(line)
     if args.html:
         print(f"written: {args.html}")

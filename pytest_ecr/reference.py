@@ -58,8 +58,8 @@ OPAQUE_MEMBERS = {
     "nextToken": "next-token",
 }
 #: Free text that differs between two correct registries; its presence and type are
-#: still compared.
-TEXT_MEMBERS = {"message", "Message"}
+#: still compared. ``__type`` too: the error code is compared in the wire layer.
+TEXT_MEMBERS = {"message", "Message", "__type"}
 
 
 @dataclass(frozen=True)
@@ -544,26 +544,34 @@ class Reference:
         return self._cache[path]
 
 
+def request_keys(calls: Iterable[Interaction]) -> list[tuple[str, str]]:
+    """``(operation, normalised request)`` of each call: requests carry values that differ
+    between registries too (the account in ``registryId``, the ``uploadId`` a registry
+    chose), so calls are matched on the normalised form, identity kept."""
+    norm = Normaliser()
+    keys = []
+    for call in calls:
+        try:
+            data: Any = json.loads(call.body)
+        except json.JSONDecodeError:
+            data = call.body
+        normalised = norm.normalise(data)
+        keys.append((call.operation, json.dumps(normalised, default=repr, sort_keys=True)))
+    return keys
+
+
 def pair_calls(
-    reference: Iterable[Interaction], live: Iterable[Interaction]
+    reference: Sequence[Interaction], live: Sequence[Interaction]
 ) -> list[tuple[Interaction | None, Interaction]]:
-    """Each live call with the reference call of the same request, else the reference
-    call of the same operation at the same position."""
-    unused = list(reference)
+    """Each live call with the first unused reference call of the same (normalised)
+    request, or ``None``: a call whose request differs from every reference call (a test
+    that took another path, or a property test that shrank differently) has nothing to
+    be compared with."""
+    unused = list(zip(request_keys(reference), reference, strict=True))
     pairs: list[tuple[Interaction | None, Interaction]] = []
-    live = list(live)
-    matched: list[Interaction | None] = []
-    for call in live:
-        exact = next((r for r in unused if r.key == call.key), None)
-        if exact is not None:
-            unused.remove(exact)
-        matched.append(exact)
-    for call, exact in zip(live, matched, strict=True):
-        if exact is None:
-            exact = next((r for r in unused if r.operation == call.operation), None)
-            if exact is not None:
-                unused.remove(exact)
-        pairs.append((exact, call))
+    for key, call in zip(request_keys(live), live, strict=True):
+        index = next((n for n, (k, _) in enumerate(unused) if k == key), None)
+        pairs.append((unused.pop(index)[1] if index is not None else None, call))
     return pairs
 
 
@@ -599,12 +607,15 @@ class OperationComparison:
 
     operation: str
     calls: int = 0
+    #: Calls with no reference call of the same request.
+    unmatched: int = 0
+    #: Calls whose reference answer was a server error: nothing to compare with.
+    reference_failed: int = 0
     differences: list[Difference] = field(default_factory=list)
 
 
 def compare_calls(
     pairs: Sequence[tuple[Interaction | None, Interaction]],
-    unpaired_reference: Sequence[Interaction] = (),
     own_prefix: str | None = None,
 ) -> dict[str, OperationComparison]:
     """Compare a test's live calls with their reference calls, operation by operation."""
@@ -618,11 +629,10 @@ def compare_calls(
         comparison = out.setdefault(op, OperationComparison(op))
         comparison.calls += 1
         if ref is None:
-            comparison.differences.append(
-                Difference(
-                    "wire", "call", "not made", "made", "a call the reference lacks", op, number
-                )
-            )
+            comparison.unmatched += 1
+            continue
+        if ref.status >= 500:
+            comparison.reference_failed += 1
             continue
         found = wire_diff(Answer.of(ref), Answer.of(live))
         ref_data, live_data = Answer.of(ref).json(), Answer.of(live).json()
@@ -653,19 +663,6 @@ def compare_calls(
                 difference.what,
                 op,
                 int(call),
-            )
-        )
-    for ref in unpaired_reference:
-        comparison = out.setdefault(ref.operation, OperationComparison(ref.operation))
-        comparison.differences.append(
-            Difference(
-                "wire",
-                "call",
-                "made",
-                "not made",
-                "a reference call this run did not make",
-                ref.operation,
-                0,
             )
         )
     return out
@@ -727,18 +724,21 @@ class Differ:
 
     def _from_pool(self, scope: str, call: Interaction) -> Interaction | None:
         """The reference call of the same request recorded in another test's cassette
-        (module-scoped setup is recorded in the cassette of the test that ran it first)."""
+        (module-scoped setup is recorded in the cassette of the test that ran it first,
+        so a run in another order makes it in another test)."""
         if self._pool is None:
             pool: dict[tuple[str, str], list[tuple[str, Interaction]]] = defaultdict(list)
             for path in sorted(self.reference.root.rglob("*.yaml")):
                 try:
-                    for interaction in read_cassette(path)[1]:
-                        pool[interaction.key].append((str(path), interaction))
+                    calls = read_cassette(path)[1]
                 except CassetteError as exc:
                     raise ReferenceError(f"--ecr-reference: {exc}") from None
+                for key, interaction in zip(request_keys(calls), calls, strict=True):
+                    pool[key].append((str(path), interaction))
             self._pool = pool
         module = str(cassette_path(self.reference.root, scope).parent)
-        candidates = sorted(self._pool.get(call.key, []), key=lambda c: not c[0].startswith(module))
+        (key,) = request_keys([call])
+        candidates = sorted(self._pool.get(key, []), key=lambda c: not c[0].startswith(module))
         return candidates[0][1] if candidates else None
 
     def finish(self, scope: str) -> list[dict[str, Any]]:
@@ -746,13 +746,11 @@ class Differ:
         live = self.live.pop(scope, [])
         if not live:
             return []
-        recorded = self.reference.calls(scope)
-        pairs = pair_calls(recorded, live)
+        pairs = pair_calls(self.reference.calls(scope), live)
         paired = [
             (ref if ref is not None else self._from_pool(scope, call), call) for ref, call in pairs
         ]
-        used = {id(ref) for ref, _ in paired if ref is not None}
-        not_made = [r for r in recorded if id(r) not in used]
+        implements = self.reference.index.get("implements") or {}
         results = []
         comparisons = compare_calls(paired, own_prefix=self.own_prefix)
         for op, comparison in sorted(comparisons.items()):
@@ -768,8 +766,16 @@ class Differ:
                 else:
                     unknown.append(entry)
             stale = self.reference.stale(op, self._checksum(op))
-            if stale:
+            compared = comparison.calls - comparison.unmatched - comparison.reference_failed
+            against = self.reference.recorded_against
+            if implements.get(op) is False:
+                outcome, reason = "skipped", f"the reference target ({against}) lacks {op}"
+                known, unknown = [], []
+            elif stale:
                 outcome, reason = "skipped", f"stale reference: {stale}"
+            elif not compared:
+                outcome = "skipped"
+                reason = "no call of this test has a reference answer to compare with"
             elif unknown:
                 outcome = "fail"
                 reason = f"{len(unknown)} differences from the reference"
@@ -778,11 +784,15 @@ class Differ:
                 reason = "; ".join(sorted({e["reason"] for e in known}))
             else:
                 outcome, reason = "pass", ""
-            skipped = sum(1 for r in not_made if r.operation == op)
-            if skipped:
-                reason = (reason + "; " if reason else "") + (
-                    f"{skipped} reference calls not made by this run"
-                )
+            notes = [
+                f"{comparison.unmatched} calls with no reference call of the same request"
+                if comparison.unmatched
+                else "",
+                f"{comparison.reference_failed} calls the reference answered with a server error"
+                if comparison.reference_failed
+                else "",
+            ]
+            reason = "; ".join(part for part in [reason, *notes] if part)
             results.append(
                 {
                     "operation": op,

@@ -10,7 +10,8 @@ Report format, version 1::
       "target": "moto", "label": "moto", "outcomes_of": "moto",
       "endpoint": null, "region": "us-east-1",
       "botocore": "1.44.5", "pytest_ecr": "0.1.0", "created": "2026-11-23T09:00:00+00:00",
-      "summary": {"pass": 81, "fail": 0, ..., "score": 0.25},
+      "summary": {"pass": 81, "fail": 0, ..., "score": 0.25,
+                  "reference": {"pass": 40, "fail": 2, ..., "score": 0.95}},
       "operations": {"PutImage": {"score": 0.18,
                                   "aspects": {"errors": {"outcome": "deviation",
                                                          "counts": {"pass": 1, ...}}}}},
@@ -23,6 +24,14 @@ Report format, version 1::
     }
 
 Outcomes: pass, fail, deviation (a known deviation), unsupported, skipped, error.
+
+With ``--ecr-reference`` the report also has a ``reference`` section (what it was
+compared with, stale operations and stale known deviations), and one test entry per
+test and operation compared, ``"aspect": "reference"``, whose ``violations`` are the
+differences (``layer``, ``path``, ``expected`` = the reference's value, ``actual`` =
+the live one; ``known`` and ``reason`` when a known deviation covers it). A stale
+reference (the operation's model changed since it was recorded) is ``skipped``.
+The score counts the contract tests only; ``summary.reference`` counts comparisons.
 """
 
 from __future__ import annotations
@@ -110,19 +119,31 @@ class Matrix:
                         "outcome": worst(counts),
                         "counts": dict(sorted(counts.items())),
                     }
-            operations[op] = {"score": score(by_op[op]), "aspects": aspects}
-        totals: Counter[str] = Counter(str(r.outcome) for r in self.results)
+            operations[op] = {"score": score(_contracts(by_op[op])), "aspects": aspects}
+        contracts = _contracts(self.results)
+        totals: Counter[str] = Counter(str(r.outcome) for r in contracts)
+        summary: dict[str, Any] = {**{o: totals[o] for o in OUTCOMES}, "score": score(contracts)}
+        compared = [r for r in self.results if r.aspect == "reference"]
+        if compared:
+            tally: Counter[str] = Counter(str(r.outcome) for r in compared)
+            summary["reference"] = {**{o: tally[o] for o in OUTCOMES}, "score": score(compared)}
         return {
             "format": FORMAT,
             "version": VERSION,
             **meta,
-            "summary": {**{o: totals[o] for o in OUTCOMES}, "score": score(self.results)},
+            "summary": summary,
             "operations": operations,
             "tests": [
                 {k: v for k, v in asdict(r).items() if v not in (None, (), [])}
                 for r in sorted(self.results, key=lambda r: r.nodeid)
             ],
         }
+
+
+def _contracts(results: Iterable[Result]) -> list[Result]:
+    """The contract tests' results: the conformance score is theirs alone. Comparisons
+    with a reference (the ``reference`` aspect) are counted apart."""
+    return [r for r in results if r.aspect != "reference"]
 
 
 def load_report(path: Path) -> dict[str, Any]:
@@ -177,6 +198,13 @@ def render_terminal(report: Mapping[str, Any]) -> list[str]:
     lines.append(
         f"{len(operations)} operations, {counts}; conformance {_percent(summary['score'], 1)}"
     )
+    compared = summary.get("reference")
+    if compared:
+        counts = ", ".join(f"{compared[o]} {o}" for o in OUTCOMES if compared.get(o))
+        lines.append(
+            f"reference comparisons (test x operation): {counts}; agreement "
+            f"{_percent(compared['score'], 1)}"
+        )
     return lines
 
 
@@ -296,6 +324,49 @@ def render_html(report: Mapping[str, Any]) -> str:
     )
 
 
+def reference_rows(
+    reports: Sequence[Mapping[str, Any]],
+) -> list[tuple[tuple[str, str, str], str, list[str]]]:
+    """Differences from a reference, side by side: for each place (test, layer and what,
+    path) where some report differs, the reference's value and each report's live value
+    (``=`` where that report agrees with the reference, ``-`` where it did not compare)."""
+    places: dict[tuple[str, str, str], dict[int, Mapping[str, Any]]] = {}
+    compared: list[set[str]] = []
+    for n, report in enumerate(reports):
+        tests = [t for t in report.get("tests", []) if t.get("aspect") == "reference"]
+        compared.append({t["nodeid"] for t in tests})
+        for test in tests:
+            for v in test.get("violations", []):
+                where = f"call {v.get('call', '?')} {v.get('path', '')}"
+                key = (test["nodeid"], str(v.get("message", "")), where)
+                places.setdefault(key, {})[n] = v
+    rows = []
+    for key in sorted(places):
+        found = places[key]
+        reference = next(iter(found.values())).get("expected", "")
+        cells = []
+        for n in range(len(reports)):
+            v = found.get(n)
+            if v is not None:
+                cells.append(str(v.get("actual")) + (" (known)" if v.get("known") else ""))
+            else:
+                cells.append("=" if key[0] in compared[n] else "-")
+        rows.append((key, str(reference), cells))
+    return rows
+
+
+def compare_reference_terminal(reports: Sequence[Mapping[str, Any]]) -> list[str]:
+    rows = reference_rows(reports)
+    if not rows:
+        return []
+    names = [_label(r) for r in reports]
+    lines = [f"differences from the reference ({len(rows)}): reference | " + " | ".join(names)]
+    for (nodeid, what, where), reference, cells in rows:
+        lines.append(f"{nodeid} {where}: {what}")
+        lines.append(f"    {reference} | " + " | ".join(cells))
+    return lines
+
+
 def compare_html(reports: Sequence[Mapping[str, Any]]) -> str:
     names = [_label(r) for r in reports]
     head = "".join(f"<th>{_e(n)}</th>" for n in ["operation", *names])
@@ -303,8 +374,25 @@ def compare_html(reports: Sequence[Mapping[str, Any]]) -> str:
         f"<tr><th>{_e(op)}</th>" + "".join(f"<td>{_e(label)}</td>" for label in labels) + "</tr>"
         for op, labels in _compare_rows(reports)
     )
+    differences = reference_rows(reports)
+    diff_table = ""
+    if differences:
+        diff_head = "".join(
+            f"<th>{_e(n)}</th>" for n in ["test", "where", "what", "reference", *names]
+        )
+        diff_rows = "".join(
+            f"<tr><td><code>{_e(nodeid)}</code></td><td><code>{_e(where)}</code></td>"
+            f"<td>{_e(what)}</td><td><code>{_e(reference)}</code></td>"
+            + "".join(f"<td><code>{_e(c)}</code></td>" for c in cells)
+            + "</tr>"
+            for (nodeid, what, where), reference, cells in differences
+        )
+        diff_table = (
+            "<h2>Differences from the reference</h2>"
+            f"<table id='reference'><tr>{diff_head}</tr>{diff_rows}</table>"
+        )
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>ECR conformance compared"
         f"</title><style>{_STYLE}</style></head><body><h1>ECR conformance compared</h1>"
-        f"<table id='compare'><tr>{head}</tr>{rows}</table></body></html>\n"
+        f"<table id='compare'><tr>{head}</tr>{rows}</table>{diff_table}</body></html>\n"
     )
