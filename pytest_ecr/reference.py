@@ -44,6 +44,7 @@ _REGISTRY_HOST = re.compile(
     r"(https://)?([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?(/.*)?", re.S
 )
 _ACCOUNT = re.compile(r"[0-9]{12}")
+_EMBEDDED_ACCOUNT = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
 #: An image or layer digest (OCI image spec, "Digests": ``algorithm:encoded``).
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 #: Two timestamps closer than this are not ordered: registries round differently (to
@@ -129,7 +130,11 @@ class Normaliser:
                     service,
                     self.placeholder("region", region) if region else "",
                     self.placeholder("account", account) if account else "",
-                    resource,
+                    # ECR resources carry the suite's names; another service's resource
+                    # id (a KMS key the registry made) is the registry's to choose.
+                    resource
+                    if service == "ecr"
+                    else self.placeholder(f"{service}-resource", resource),
                 ),
             )
         host = _REGISTRY_HOST.fullmatch(value)
@@ -143,6 +148,22 @@ class Normaliser:
                     self.placeholder("region", region),
                     china or "",
                     path or "",
+                ),
+            )
+        document = _embedded_json(value)
+        if document is not None:
+            # A policy or lifecycle policy: compared as the document it is, since a
+            # registry may store it reformatted.
+            return Structured("json", (self._walk(document, None, frozenset()),))
+        parts = _EMBEDDED_ACCOUNT.split(value)
+        if len(parts) > 1:
+            # Accounts inside free text (a value the suite built from the registry's
+            # account), kept in place as parts, never by rewriting the text.
+            return Structured(
+                "text",
+                tuple(
+                    self.placeholder("account", part) if n % 2 else part
+                    for n, part in enumerate(parts)
                 ),
             )
         return value
@@ -167,6 +188,18 @@ class Normaliser:
         return name.startswith(self.own_prefix)
 
 
+def _embedded_json(value: str) -> Any:
+    """The JSON document in a string member (a policy text), or ``None``."""
+    text = value.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return document if isinstance(document, dict) else None
+
+
 @dataclass(frozen=True)
 class Structured:
     """A value whose structure is compared part by part (an ARN, a registry URI)."""
@@ -175,6 +208,10 @@ class Structured:
     parts: tuple[Any, ...]
 
     def __repr__(self) -> str:
+        if self.kind == "json":
+            return json.dumps(self.parts[0], default=repr, sort_keys=True)
+        if self.kind == "text":
+            return "".join(p if isinstance(p, str) else repr(p) for p in self.parts)
         if self.kind == "arn":
             partition, service, region, account, resource = self.parts
             return f"arn:{partition}:{service}:{region!r}:{account!r}:{resource}"
@@ -350,6 +387,12 @@ def parsed_diff(reference: Any, live: Any, path: str = "$") -> list[Difference]:
         for index, (a, b) in enumerate(zip(reference, live, strict=False)):
             out += parsed_diff(a, b, f"{path}[{index}]")
         return out
+    if (
+        isinstance(reference, Structured)
+        and isinstance(live, Structured)
+        and reference.kind == live.kind == "json"
+    ):
+        return parsed_diff(reference.parts[0], live.parts[0], f"{path}<json>$")
     if _json_type(reference) != _json_type(live):
         return []  # a type difference, already a wire difference
     if reference != live:

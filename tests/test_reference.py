@@ -341,3 +341,40 @@ def test_timestamps_within_the_resolution_are_not_ordered() -> None:
 def test_iso_timestamps_are_read_as_times() -> None:
     found = list(timestamps_in({"at": "2024-01-01T00:00:01Z", "n": 5.0}, frozenset({"at", "n"})))
     assert found == [("$.at", 1704067201.0), ("$.n", 5.0)]
+
+
+def test_a_policy_text_compares_as_the_document_it_is() -> None:
+    def policy(account: str, indent: int | None) -> str:
+        statement = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}}
+        return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=indent)
+
+    assert (
+        both({"policyText": policy(AWS_ACCOUNT, 2)}, {"policyText": policy(EMULATOR_ACCOUNT, None)})
+        == []
+    )
+    changed = json.loads(policy(EMULATOR_ACCOUNT, None))
+    changed["Statement"][0]["Effect"] = "Deny"
+    (difference,) = both(
+        {"policyText": policy(AWS_ACCOUNT, 2)}, {"policyText": json.dumps(changed)}
+    )
+    assert difference.path == "$.policyText<json>$.Statement[0].Effect"
+
+
+def test_accounts_inside_free_text_are_placeholders_in_place() -> None:
+    def text(account: str) -> str:
+        return f"key/x-arn:aws:kms:us-east-1:{account}:key/y"
+
+    assert both({"kmsKey": text(AWS_ACCOUNT)}, {"kmsKey": text(EMULATOR_ACCOUNT)}) == []
+    assert (
+        both({"kmsKey": text(AWS_ACCOUNT)}, {"kmsKey": "key/x-" + text(EMULATOR_ACCOUNT)[6:-1]})
+        != []
+    )
+
+
+def test_resources_of_other_services_are_the_registrys_to_name() -> None:
+    """The KMS key a registry made for AES-256/KMS encryption has its own id."""
+    ours = {"kmsKey": f"arn:aws:kms:eu-west-1:{AWS_ACCOUNT}:key/1234abcd-12ab"}
+    theirs = {"kmsKey": f"arn:aws:kms:eu-west-1:{EMULATOR_ACCOUNT}:key/ffff0000-99zz"}
+    assert both(ours, theirs) == []
+    wrong_service = {"kmsKey": f"arn:aws:s3:eu-west-1:{EMULATOR_ACCOUNT}:key/ffff0000-99zz"}
+    assert both(ours, wrong_service) != []
