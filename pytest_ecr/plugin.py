@@ -547,7 +547,9 @@ def _reference_summary(config: pytest.Config, matrix: Matrix) -> dict[str, Any]:
     if settings.reference_deviations:
         _, entries = load_known_deviations(Path(settings.reference_deviations))
         stale_deviations = sorted(
-            e.ident for e in entries if e.operation in operations and e.ident not in matched
+            e.ident
+            for e in entries
+            if (e.operation == "*" or e.operation in operations) and e.ident not in matched
         )
     counts = {
         "differences": sum(1 for r in compared for v in r.violations if not v.get("known")),

@@ -480,7 +480,7 @@ class KnownDeviation:
     """A difference the target's authors accept: operation, path pattern and reason.
 
     ``path`` may use ``*`` for any run of characters, so ``$.repositories[*].createdAt``
-    matches every repository.
+    matches every repository; ``operation`` may be ``*`` for every operation.
     """
 
     operation: str
@@ -491,7 +491,7 @@ class KnownDeviation:
 
     def matches(self, difference: Difference) -> bool:
         return (
-            self.operation == difference.operation
+            self.operation in ("*", difference.operation)
             and (self.layer is None or self.layer == difference.layer)
             and re.fullmatch(re.escape(self.path).replace(r"\*", ".*"), difference.path) is not None
         )
