@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import socket
 import threading
@@ -60,6 +61,12 @@ _SIGNATURE_PARAMS = re.compile(
 )
 _KEEP_REQUEST_HEADERS = ("X-Amz-Target", "Content-Type")
 _KEEP_RESPONSE_HEADERS = ("Content-Type", "x-amzn-RequestId", "X-Amzn-ErrorType")
+
+
+#: libyaml's safe loader and dumper where PyYAML was built with it (as vcrpy does):
+#: parsing cassettes in pure Python was four fifths of the replay time (bench/run.py).
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class CassetteError(RuntimeError):
@@ -241,7 +248,7 @@ def cassette_path(root: Path, nodeid: str) -> Path:
 
 def read_cassette(path: Path) -> tuple[dict[str, Any], list[Interaction]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_bytes(), Loader=_LOADER)
     except OSError as exc:
         raise CassetteError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
@@ -254,6 +261,50 @@ def read_cassette(path: Path) -> tuple[dict[str, Any], list[Interaction]]:
     return meta, [Interaction.from_vcr(i, str(path)) for i in data["interactions"]]
 
 
+def index_dir() -> Path:
+    """Where parsed cassettes are kept between runs: the user's own cache directory
+    (``$XDG_CACHE_HOME/pytest-ecr/cassettes``, else ``~/.cache/...``), never a shared one,
+    since what is in it is replayed as answers."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pytest-ecr" / "cassettes"
+
+
+def read_cassette_indexed(
+    path: Path, cache: Path | None = None
+) -> tuple[dict[str, Any], list[Interaction]]:
+    """:func:`read_cassette`, through an index of parsed cassettes keyed by the sha256 of
+    the file's bytes, so it can never be stale: a cassette is parsed from YAML once, and
+    later runs load its JSON (several times faster, bench/run.py). The cassette stays the
+    vcrpy-format file; the index is only a cache, and any problem with it means parsing
+    the YAML."""
+    cache = index_dir() if cache is None else cache
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CassetteError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    entry = cache / (hashlib.sha256(raw).hexdigest() + ".json")
+    try:
+        data = json.loads(entry.read_bytes())
+        return data["meta"], [Interaction(*i) for i in data["interactions"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    meta, interactions = read_cassette(path)
+    document = {
+        "meta": meta,
+        "interactions": [
+            [i.operation, i.body, i.status, i.headers, i.response] for i in interactions
+        ],
+    }
+    try:
+        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(document), encoding="utf-8")
+        tmp.replace(entry)
+    except OSError:
+        pass  # no cache: the next run parses the YAML again
+    return meta, interactions
+
+
 def write_cassette(path: Path, interactions: list[Interaction], meta: dict[str, Any]) -> None:
     document = {
         "interactions": [
@@ -262,7 +313,7 @@ def write_cassette(path: Path, interactions: list[Interaction], meta: dict[str, 
         "version": 1,
         "pytest_ecr": meta,
     }
-    text = yaml.safe_dump(document, sort_keys=True, allow_unicode=True, width=100)
+    text = yaml.dump(document, Dumper=_DUMPER, sort_keys=True, allow_unicode=True, width=100)
     tmp = path.with_suffix(".yaml.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -309,6 +360,8 @@ class Engine:
     _recorded: dict[str, list[Interaction]] = field(default_factory=dict)
     _queues: dict[str, dict[tuple[str, str], deque[Interaction]]] = field(default_factory=dict)
     _pool: dict[tuple[str, str], list[tuple[str, Interaction]]] | None = None
+    #: Each cassette file parsed once per run (a test's queue, the pool, a repeat).
+    _parsed: dict[Path, tuple[dict[str, Any], list[Interaction]]] = field(default_factory=dict)
     _pending: threading.local = field(default_factory=threading.local)
     warnings: list[str] = field(default_factory=list)
 
@@ -327,7 +380,7 @@ class Engine:
             path = cassette_path(self.root, scope)
             queues: dict[tuple[str, str], deque[Interaction]] = {}
             if path.exists():
-                meta, interactions = read_cassette(path)
+                meta, interactions = self._read(path)
                 self._check_meta(path, meta)
                 for interaction in interactions:
                     queues.setdefault(interaction.key, deque()).append(interaction)
@@ -342,11 +395,20 @@ class Engine:
                 f"{botocore.__version__}; re-record it if the model changed"
             )
 
+    def _read(self, path: Path) -> tuple[dict[str, Any], list[Interaction]]:
+        """A cassette as parsed the first time this run read it (replay only: while
+        recording, files change under us)."""
+        if not self.replay_only:
+            return read_cassette(path)
+        if path not in self._parsed:
+            self._parsed[path] = read_cassette_indexed(path)
+        return self._parsed[path]
+
     def _load_pool(self) -> dict[tuple[str, str], list[tuple[str, Interaction]]]:
         if self._pool is None:
             pool: dict[tuple[str, str], list[tuple[str, Interaction]]] = {}
             for path in sorted(self.root.rglob("*.yaml")):
-                _, interactions = read_cassette(path)
+                _, interactions = self._read(path)
                 for interaction in interactions:
                     pool.setdefault(interaction.key, []).append((str(path), interaction))
             self._pool = pool

@@ -13,6 +13,7 @@ import yaml
 from pytest_ecr.cassettes import (
     CassetteError,
     Engine,
+    Interaction,
     NetworkBlocked,
     ReplayMismatch,
     Scrubber,
@@ -20,7 +21,9 @@ from pytest_ecr.cassettes import (
     canonical_body,
     cassette_path,
     read_cassette,
+    read_cassette_indexed,
     recording_meta,
+    write_cassette,
 )
 from pytest_ecr.resources import CURRENT_SCOPE
 
@@ -388,3 +391,29 @@ def test_scrub_account_id_replaces_the_account_the_target_answers_with(tmp_path:
     )
     assert unscrubbed.engine is not None
     assert not unscrubbed.engine.scrubber.learn_account
+
+
+def test_the_parsed_index_is_keyed_by_content_and_never_stale(tmp_path: Path) -> None:
+    path = tmp_path / "m" / "t.yaml"
+    first = Interaction("ListImages", '{"repositoryName":"a"}', 200, {"Content-Type": "x"}, "{}")
+    write_cassette(path, [first], {"target": "moto-server"})
+    cache = tmp_path / "index"
+    assert read_cassette_indexed(path, cache) == read_cassette(path)
+    (entry,) = cache.iterdir()
+    # The second read comes from the index (a planted answer there would be replayed).
+    planted = json.loads(entry.read_text())
+    planted["interactions"][0][4] = '{"from":"index"}'
+    entry.write_text(json.dumps(planted))
+    assert read_cassette_indexed(path, cache)[1][0].response == '{"from":"index"}'
+    # A changed cassette is parsed again, whatever the index holds.
+    second = Interaction("ListImages", '{"repositoryName":"a"}', 200, {"Content-Type": "x"}, "[]")
+    write_cassette(path, [second], {"target": "moto-server"})
+    assert read_cassette_indexed(path, cache)[1] == [second]
+    # A broken index entry means parsing the YAML.
+    for entry in cache.iterdir():
+        entry.write_text("{not json")
+    assert read_cassette_indexed(path, cache)[1] == [second]
+    # No cache directory to write: still read.
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    assert read_cassette_indexed(path, blocked / "sub")[1] == [second]

@@ -1,0 +1,440 @@
+"""All of pytest-ecr's benchmark figures in one run: ``python bench/run.py``.
+
+Writes ``bench/results.json`` and prints a Markdown table (the one in the README).
+Each figure is a ratio of two times measured in this run, since absolute times vary
+between machines; ``bench/README.md`` explains each one. Nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gc
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CASSETTES = ROOT / "cassettes"
+CONTRACTS = ROOT / "contracts"
+sys.path.insert(0, str(ROOT))
+
+import boto3  # noqa: E402
+import botocore  # noqa: E402
+from botocore.awsrequest import AWSResponse  # noqa: E402
+from botocore.config import Config  # noqa: E402
+
+from pytest_ecr.cassettes import (  # noqa: E402
+    Engine,
+    Interaction,
+    RawBody,
+    Scrubber,
+    cassette_path,
+    read_cassette,
+    recording_meta,
+)
+from pytest_ecr.model import load_model  # noqa: E402
+from pytest_ecr.resources import CURRENT_SCOPE  # noqa: E402
+
+FAKE = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+_DIGESTED = re.compile(r"<sha256:[0-9a-f]{64}; \d+ characters>")
+
+
+def best(fn: Callable[[], Any], repeat: int = 3) -> float:
+    """The best of ``repeat`` timings of ``fn``, in seconds (the least disturbed one)."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bare_client(endpoint: str = "https://ecr.invalid") -> Any:
+    return boto3.session.Session().client(
+        "ecr",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        config=Config(retries={"total_max_attempts": 1}, parameter_validation=False),
+        **FAKE,
+    )
+
+
+# -- the recorded calls --------------------------------------------------------------
+
+
+def recorded_calls() -> list[tuple[str, Interaction]]:
+    """Every recorded call whose request can be sent again as recorded (``(scope,
+    interaction)``): requests with strings over 1 KiB are stored as digests, so they
+    cannot be rebuilt and are left out."""
+    calls = []
+    for path in sorted(CASSETTES.rglob("*.yaml")):
+        # cassette_path(): <root>/<module>/<test>.yaml, and _session.yaml for the session.
+        scope = "session" if path.name == "_session.yaml" else f"{path.parent.name}.py::{path.stem}"
+        _, interactions = read_cassette(path)
+        calls += [(scope, i) for i in interactions if not _DIGESTED.search(i.body)]
+    return calls
+
+
+def params_of(interaction: Interaction) -> dict[str, Any]:
+    """The request parameters: an awsJson body is the input structure's members by name;
+    blobs travel base64-encoded, so they are decoded back to bytes."""
+    params = json.loads(interaction.body)
+    shape = load_model().input_shape(interaction.operation)
+    for name, member in getattr(shape, "members", {}).items():
+        if member.type_name == "blob" and isinstance(params.get(name), str):
+            params[name] = base64.b64decode(params[name])
+    return params
+
+
+def answer_with(interaction_of: Callable[[], Interaction]) -> Callable[..., AWSResponse]:
+    def respond(request: Any, **_: Any) -> AWSResponse:
+        i = interaction_of()
+        return AWSResponse(request.url, i.status, i.headers, RawBody(i.response.encode()))
+
+    return respond
+
+
+# -- 1 and 3: replay against the floor, and against vcrpy ------------------------------
+
+
+def floor_per_call(calls: list[tuple[str, Interaction]]) -> float:
+    """Bare botocore, answered from the recorded body by a before-send handler."""
+    client = bare_client()
+    current: list[Interaction] = []
+    client.meta.events.register("before-send.ecr", answer_with(lambda: current[0]))
+    prepared = [(i, i.operation, params_of(i)) for _, i in calls]
+
+    def run() -> None:
+        for interaction, op, params in prepared:
+            current[:] = [interaction]
+            try:
+                client._make_api_call(op, params)
+            except botocore.exceptions.ClientError:
+                pass
+
+    return best(run) / len(prepared)
+
+
+def replay_per_call(calls: list[tuple[str, Interaction]]) -> dict[str, float]:
+    """The same calls through pytest-ecr's replay engine (matching, per-test queues), a
+    new engine per pass as in a new run: ``first`` parses every cassette's YAML (no index
+    yet), ``indexed`` loads the parsed index a first pass left in the cache directory."""
+    prepared = [(scope, i.operation, params_of(i)) for scope, i in calls]
+
+    def one_pass() -> float:
+        client = bare_client()
+        engine = Engine(
+            root=CASSETTES,
+            mode="none",
+            scrubber=Scrubber(),
+            meta=recording_meta("replay"),
+            replay_only=True,
+        )
+        engine.attach(client)
+        gc.collect()
+        start = time.perf_counter()
+        for scope, op, params in prepared:
+            token = CURRENT_SCOPE.set(scope)
+            try:
+                client._make_api_call(op, params)
+            except botocore.exceptions.ClientError:
+                pass
+            finally:
+                CURRENT_SCOPE.reset(token)
+        return (time.perf_counter() - start) / len(prepared)
+
+    with tempfile.TemporaryDirectory() as cache:
+        previous = os.environ.get("XDG_CACHE_HOME")
+        os.environ["XDG_CACHE_HOME"] = cache
+        try:
+            first = one_pass()
+            indexed = min(one_pass() for _ in range(3))
+        finally:
+            if previous is None:
+                del os.environ["XDG_CACHE_HOME"]
+            else:
+                os.environ["XDG_CACHE_HOME"] = previous
+    return {"first": first, "indexed": indexed}
+
+
+def vcrpy_per_call(calls: list[tuple[str, Interaction]]) -> float:
+    """vcrpy's own playback of the same cassette files (matched on method and URI, in
+    order, as vcrpy plays a cassette's interactions)."""
+    import vcr
+
+    client = bare_client()
+    by_scope: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for scope, i in calls:
+        by_scope.setdefault(scope, []).append((i.operation, params_of(i)))
+    recorder = vcr.VCR(record_mode="none", match_on=["method", "uri"])
+    cassette_of = {scope: cassette_path(CASSETTES, scope) for scope in by_scope}
+    count = sum(len(v) for v in by_scope.values())
+
+    def run() -> None:
+        for scope, requests in by_scope.items():
+            with recorder.use_cassette(str(cassette_of[scope]), allow_playback_repeats=False):
+                for op, params in requests:
+                    try:
+                        client._make_api_call(op, params)
+                    except botocore.exceptions.ClientError:
+                        pass
+
+    return best(run, repeat=1) / count
+
+
+# -- 2: the whole suite, replayed and live -----------------------------------------------
+
+
+def suite_seconds(*args: str) -> float:
+    """Wall time of ``pytest contracts`` with ``args`` in a fresh interpreter."""
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(CONTRACTS),
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        *args,
+    ]
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+# -- 4: validation overhead --------------------------------------------------------------
+
+
+@contextmanager
+def moto_with_images(count: int) -> Iterator[tuple[Any, str]]:
+    """In-process moto with one repository of ``count`` images (tiny manifests)."""
+    import moto
+
+    with moto.mock_aws():
+        client = boto3.client("ecr", region_name="us-east-1", **FAKE)
+        name = f"bench/images-{count}"
+        client.create_repository(repositoryName=name)
+        for n in range(count):
+            manifest = json.dumps(
+                {
+                    "schemaVersion": 2,
+                    "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                    "config": {
+                        "mediaType": "application/vnd.docker.container.image.v1+json",
+                        "size": 2,
+                        "digest": "sha256:" + f"{n:064x}",
+                    },
+                    "layers": [],
+                }
+            )
+            client.put_image(repositoryName=name, imageManifest=manifest, imageTag=f"t{n}")
+        yield client, name
+
+
+def validation_overhead(count: int) -> dict[str, float]:
+    from pytest_ecr.contract import ContractClient
+    from pytest_ecr.settings import EcrSettings
+    from pytest_ecr.targets import MotoTarget
+
+    with moto_with_images(count) as (client, name):
+        bare = best(lambda: client.describe_images(repositoryName=name, maxResults=1000), 5)
+        target = MotoTarget(EcrSettings())
+        contract_client = target.client(parameter_validation=False)
+        contract = ContractClient(contract_client, target)
+        answer = contract.call("DescribeImages", repositoryName=name, maxResults=1000)
+        assert len(answer["imageDetails"]) == count, len(answer["imageDetails"])
+        checked = best(
+            lambda: contract.call("DescribeImages", repositoryName=name, maxResults=1000), 5
+        )
+    return {"bare_ms": bare * 1000, "contract_ms": checked * 1000, "overhead": checked / bare - 1}
+
+
+# -- 5: start-up ---------------------------------------------------------------------------
+
+
+def python_seconds(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def startup() -> dict[str, float]:
+    botocore_only = min(
+        python_seconds(
+            "import botocore.session; botocore.session.get_session().get_service_model('ecr')"
+        )
+        for _ in range(3)
+    )
+    schemas = min(
+        python_seconds(
+            "from pytest_ecr import schema\n"
+            "from pytest_ecr.model import load_model\n"
+            "for op in load_model().operation_names:\n"
+            "    schema.validator_for(op, 'input'); schema.validator_for(op, 'output')"
+        )
+        for _ in range(3)
+    )
+    collect = min(
+        _timed(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                str(CONTRACTS),
+                "--collect-only",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+            ]
+        )
+        for _ in range(3)
+    )
+    return {"botocore_s": botocore_only, "schemas_s": schemas, "collect_s": collect}
+
+
+def _timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+# -- 6: fixture throughput -------------------------------------------------------------------
+
+
+def push_rates(endpoint: str, images: int, layers: int, size: int) -> dict[str, float]:
+    from pytest_ecr.images import Pusher, build_image
+    from pytest_ecr.resources import ImageFactory, Ledger, Namer, RepositoryFactory
+
+    client = bare_client(endpoint)
+    ledger = Ledger()
+    repos = RepositoryFactory(client, Namer(prefix="bench"), ledger, "us-east-1")
+    factory = ImageFactory(client, ledger)
+    repo = repos.create(f"push-{layers}x{size}")
+    start = time.perf_counter()
+    for n in range(images):
+        factory.push(repo, tags=[f"f{n}"], layers=layers, layer_size=size, seed=f"f-{size}-{n}")
+    ours = images / (time.perf_counter() - start)
+    # The bare boto3 sequence: the same images, pushed by the Pusher's calls alone
+    # (check, initiate, upload parts, complete, put) with no ledger and no records.
+    built = [
+        build_image(seed=f"b-{size}-{n}", layers=layers, layer_size=size) for n in range(images)
+    ]
+    start = time.perf_counter()
+    for n, image in enumerate(built):
+        pusher = Pusher(client, repo.name)
+        pusher.push_blobs(image.blobs)
+        client.put_image(
+            repositoryName=repo.name,
+            imageManifest=image.manifest.decode(),
+            imageManifestMediaType=image.media_type,
+            imageTag=f"b{n}",
+        )
+    bare = images / (time.perf_counter() - start)
+    ledger.close()
+    return {"images": images, "ours_per_s": ours, "bare_per_s": bare, "ratio": bare / ours}
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    from pytest_ecr.settings import EcrSettings
+    from pytest_ecr.targets import MotoServerTarget
+
+    server = MotoServerTarget(EcrSettings(target="moto-server"))
+    server.start()
+    try:
+        assert server.endpoint_url
+        yield server.endpoint_url
+    finally:
+        server.stop()
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the whole-suite runs (2, 7)")
+    args = parser.parse_args()
+    results: dict[str, Any] = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "botocore": botocore.__version__,
+        }
+    }
+    try:
+        import moto
+        import vcr
+
+        results["machine"].update(moto=moto.__version__, vcrpy=vcr.__version__)
+    except ImportError:
+        pass
+
+    calls = recorded_calls()
+    floor = floor_per_call(calls)
+    replay = replay_per_call(calls)
+    vcrpy = vcrpy_per_call(calls)
+    results["replay_vs_floor"] = {
+        "calls": len(calls),
+        "floor_ms": floor * 1000,
+        "replay_ms": replay["indexed"] * 1000,
+        "replay_first_ms": replay["first"] * 1000,
+        "ratio": replay["indexed"] / floor,
+        "ratio_first": replay["first"] / floor,
+    }
+    results["replay_vs_vcrpy"] = {
+        "vcrpy_ms": vcrpy * 1000,
+        "replay_ms": replay["indexed"] * 1000,
+        "speedup": vcrpy / replay["indexed"],
+        "speedup_first": vcrpy / replay["first"],
+    }
+    print(json.dumps(results, indent=1), flush=True)
+
+    results["validation"] = {str(n): validation_overhead(n) for n in (1, 1000)}
+    results["startup"] = startup()
+    print(json.dumps(results, indent=1), flush=True)
+
+    with moto_server() as endpoint:
+        results["fixtures"] = {
+            "1x1KiB": push_rates(endpoint, 50, 1, 1024),
+            "3x5MiB": push_rates(endpoint, 3, 3, 5 * 1024 * 1024),
+        }
+    if not args.quick:
+        suite = {
+            "replay_s": suite_seconds("--ecr-target=replay"),
+            "moto_s": suite_seconds("--ecr-target=moto"),
+            "moto_server_s": suite_seconds("--ecr-target=moto-server"),
+        }
+        suite["replay_per_call_ms"] = suite["replay_s"] / len(calls) * 1000
+        results["suite"] = suite
+        results["parallel"] = {
+            "serial_s": suite["moto_server_s"],
+            "n2_s": suite_seconds("--ecr-target=moto-server", "-n", "2"),
+        }
+        results["parallel"]["speedup"] = (
+            results["parallel"]["serial_s"] / results["parallel"]["n2_s"]
+        )
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(json.dumps(results, indent=1))
+    print(f"written: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
