@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -510,8 +511,47 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+_VALID = ValidationResult((), ())
+
+
+@functools.cache
+def _fast_validator(shape_name: str | None, direction: Direction) -> Callable[[Any], Any] | None:
+    """A compiled check for the common case, a valid body, or ``None`` where there is
+    none: ``fastjsonschema`` compiles the schema to Python (46 ms of ``jsonschema`` for
+    DescribeImages of 1000 images against about 3 ms, bench/run.py). It only ever says
+    "valid"; whatever it rejects goes to ``jsonschema`` for the full list of violations.
+
+    Our schemas use only keywords that mean the same in draft 7, which fastjsonschema
+    implements (no ``$ref`` has siblings that draft 7 would ignore; tested), except the
+    decoded size of blobs, so schemas with those get no fast path.
+    """
+    if shape_name is None:
+        return None
+    try:
+        import fastjsonschema
+    except ImportError:
+        return None
+    schema = _model_schema(shape_name, direction)
+    if "decodedM" in json.dumps(schema):
+        return None
+    try:
+        compiled: Callable[[Any], Any] = fastjsonschema.compile(schema)
+    except fastjsonschema.JsonSchemaDefinitionException:
+        return None
+    return compiled
+
+
 def validate(operation: str, direction: Direction, instance: Any) -> ValidationResult:
     """Validate a wire body of ``operation``; every violation is listed with its path."""
+    shape_name = operation_shape_name(operation, direction)
+    fast = _fast_validator(shape_name, direction)
+    if fast is not None:
+        try:
+            fast(instance)
+        except Exception:  # any refusal: jsonschema says what is wrong
+            pass
+        else:
+            return _VALID
     return validate_with(validator_for(operation, direction), instance, direction=direction)
 
 

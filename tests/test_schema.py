@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import itertools
+import json
 import re
 import warnings
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -333,3 +337,70 @@ def test_unknown_enum_value_in_a_response_is_a_note() -> None:
         {"repositoryName": "abc", "imageTagMutability": "SOMETIMES_LATER"},
     )
     assert [v.path for v in request.violations] == ["$.imageTagMutability"]
+
+
+def _recorded_bodies() -> list[tuple[str, Any]]:
+    from pytest_ecr.cassettes import read_cassette
+
+    bodies = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "cassettes").rglob("*.yaml")):
+        for interaction in read_cassette(path)[1]:
+            if interaction.status == 200 and interaction.response.startswith("{"):
+                bodies.append((interaction.operation, json.loads(interaction.response)))
+    return bodies
+
+
+def _mutations(value: Any) -> Iterator[Any]:
+    """``value`` with one leaf replaced by a wrong type, an empty, an overlong or an unknown
+    value, or one unknown member added, in turn."""
+    if isinstance(value, dict):
+        yield {**value, "notAMember": 1}
+        for key, item in value.items():
+            for changed in _mutations(item):
+                yield {**value, key: changed}
+    elif isinstance(value, list):
+        for index, item in enumerate(value[:2]):
+            for changed in _mutations(item):
+                yield [*value[:index], changed, *value[index + 1 :]]
+    else:
+        yield from ([], {}, None, True, -1, 1.5, "", "x" * 3000, "NOT_AN_ENUM_VALUE")
+
+
+def test_the_fast_path_never_accepts_what_jsonschema_refuses() -> None:
+    """The compiled fast path agrees with jsonschema on every recorded answer, and says
+    "valid" to no mutation of one that jsonschema finds a problem with."""
+    checked = 0
+    for operation, body in _recorded_bodies():
+        fast = schema._fast_validator(schema.operation_shape_name(operation, "output"), "output")
+        assert fast is not None, operation
+        full = schema.validator_for(operation, "output")
+        for instance in [body, *itertools.islice(_mutations(body), 60)]:
+            fast_ok = True
+            try:
+                fast(instance)
+            except Exception:
+                fast_ok = False
+            if fast_ok:
+                assert not list(full.iter_errors(instance)), (operation, instance)
+            checked += 1
+    assert checked > 10_000
+
+
+def test_schemas_use_no_ref_siblings_that_draft_7_would_ignore() -> None:
+    """The fast path's compiler implements draft 7, where keywords beside ``$ref`` are
+    ignored; our schemas must never put any there."""
+
+    def walk(node: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(node, dict):
+            yield node
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    for operation in load_model().operation_names:
+        for direction in ("input", "output"):
+            for node in walk(schema.operation_schema(operation, direction)):
+                if "$ref" in node:
+                    assert set(node) <= {"$ref", "$defs", "$schema"}, (operation, node)
