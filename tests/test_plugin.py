@@ -234,6 +234,38 @@ def existing(ecr_client):
     )
 
 
+def test_a_known_deviation_keeps_its_details_without_a_traceback(
+    pytester: pytest.Pytester,
+) -> None:
+    """Its report carries the violation (in the JSON report) but no formatted traceback,
+    unless --runxfail asks for the failure as it is."""
+    import json
+
+    pytester.makepyfile(
+        test_user=DEVIATING
+        + """
+@pytest.fixture(autouse=True)
+def existing(ecr_client):
+    ecr_client.create_repository(repositoryName="exists")
+    yield
+    ecr_client.delete_repository(repositoryName="exists")
+"""
+    )
+    _deviations(
+        pytester,
+        [{"targets": ["moto"], "test": "test_user.py::test_known", "reason": "it exists"}],
+    )
+    args = ["--ecr-deviations=deviations.json", "-k", "test_known", "--ecr-report-json=r.json"]
+    short = pytester.runpytest_subprocess(*args)
+    assert short.parseoutcomes() == {"xfailed": 1, "deselected": 1}
+    (test,) = json.loads((pytester.path / "r.json").read_text())["tests"]
+    assert test["outcome"] == "deviation"
+    assert test["violations"][0]["message"] == "expected an error, got success"
+    full = pytester.runpytest_subprocess(*args, "--runxfail")
+    assert full.parseoutcomes() == {"failed": 1, "deselected": 1}
+    full.stdout.fnmatch_lines(["*def test_known(ecr_contract):*", "E *ContractViolation: DescribeRepositories*"])
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
