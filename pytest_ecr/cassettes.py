@@ -1,7 +1,8 @@
 """Recorded cassettes: record once against a live target, replay offline.
 
-Files are vcrpy's cassette format (YAML with ``interactions`` and ``version: 1``), one
-per test at ``<cassette dir>/<module>/<test>.yaml``, so that vcrpy can open them; the
+Files are vcrpy's cassette format (YAML with ``interactions`` and ``version: 1``, written
+as JSON text, which is YAML), one per test at ``<cassette dir>/<module>/<test>.yaml``,
+so that vcrpy can open them; the
 recording and the playback run through botocore's own events (``before-send`` and
 ``before-parse``) instead of patching the HTTP stack, which is both faster and exact
 about which request was which.
@@ -29,7 +30,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import socket
 import threading
@@ -63,10 +63,10 @@ _KEEP_REQUEST_HEADERS = ("X-Amz-Target", "Content-Type")
 _KEEP_RESPONSE_HEADERS = ("Content-Type", "x-amzn-RequestId", "X-Amzn-ErrorType")
 
 
-#: libyaml's safe loader and dumper where PyYAML was built with it (as vcrpy does):
-#: parsing cassettes in pure Python was four fifths of the replay time (bench/run.py).
+#: libyaml's safe loader where PyYAML was built with it (as vcrpy does), for YAML
+#: cassettes (vcrpy's own): parsing them in pure Python was four fifths of the replay
+#: time (bench/run.py).
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class CassetteError(RuntimeError):
@@ -247,62 +247,24 @@ def cassette_path(root: Path, nodeid: str) -> Path:
 
 
 def read_cassette(path: Path) -> tuple[dict[str, Any], list[Interaction]]:
+    """A cassette: the JSON text pytest-ecr writes, or any YAML one (vcrpy's own)."""
     try:
-        data = yaml.load(path.read_bytes(), Loader=_LOADER)
+        raw = path.read_bytes()
     except OSError as exc:
         raise CassetteError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    except yaml.YAMLError as exc:
-        raise CassetteError(f"{path}: not a YAML cassette ({exc})") from None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        try:
+            data = yaml.load(raw, Loader=_LOADER)
+        except yaml.YAMLError as exc:
+            raise CassetteError(f"{path}: not a YAML cassette ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError(f'{path}: not a cassette (no "interactions" list)')
     if data.get("version") != 1:
         raise CassetteError(f"{path}: cassette version {data.get('version')!r}, expected 1")
     meta = data.get("pytest_ecr") or {}
     return meta, [Interaction.from_vcr(i, str(path)) for i in data["interactions"]]
-
-
-def index_dir() -> Path:
-    """Where parsed cassettes are kept between runs: the user's own cache directory
-    (``$XDG_CACHE_HOME/pytest-ecr/cassettes``, else ``~/.cache/...``), never a shared one,
-    since what is in it is replayed as answers."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pytest-ecr" / "cassettes"
-
-
-def read_cassette_indexed(
-    path: Path, cache: Path | None = None
-) -> tuple[dict[str, Any], list[Interaction]]:
-    """:func:`read_cassette`, through an index of parsed cassettes keyed by the sha256 of
-    the file's bytes, so it can never be stale: a cassette is parsed from YAML once, and
-    later runs load its JSON (several times faster, bench/run.py). The cassette stays the
-    vcrpy-format file; the index is only a cache, and any problem with it means parsing
-    the YAML."""
-    cache = index_dir() if cache is None else cache
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CassetteError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    entry = cache / (hashlib.sha256(raw).hexdigest() + ".json")
-    try:
-        data = json.loads(entry.read_bytes())
-        return data["meta"], [Interaction(*i) for i in data["interactions"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    meta, interactions = read_cassette(path)
-    document = {
-        "meta": meta,
-        "interactions": [
-            [i.operation, i.body, i.status, i.headers, i.response] for i in interactions
-        ],
-    }
-    try:
-        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(document), encoding="utf-8")
-        tmp.replace(entry)
-    except OSError:
-        pass  # no cache: the next run parses the YAML again
-    return meta, interactions
 
 
 def write_cassette(path: Path, interactions: list[Interaction], meta: dict[str, Any]) -> None:
@@ -313,7 +275,12 @@ def write_cassette(path: Path, interactions: list[Interaction], meta: dict[str, 
         "version": 1,
         "pytest_ecr": meta,
     }
-    text = yaml.dump(document, Dumper=_DUMPER, sort_keys=True, allow_unicode=True, width=100)
+    # JSON text, which is YAML (YAML 1.2 is a superset of JSON; PyYAML, and so vcrpy's
+    # YAML serializer, read it): vcrpy opens the file as ever, and reading it back takes
+    # json.loads instead of building YAML nodes in Python, a third of replay's time on a
+    # first run (bench/run.py). Non-ASCII stays UTF-8: PyYAML reads escaped surrogate
+    # pairs as two characters.
+    text = json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     tmp = path.with_suffix(".yaml.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -401,7 +368,7 @@ class Engine:
         if not self.replay_only:
             return read_cassette(path)
         if path not in self._parsed:
-            self._parsed[path] = read_cassette_indexed(path)
+            self._parsed[path] = read_cassette(path)
         return self._parsed[path]
 
     def _load_pool(self) -> dict[tuple[str, str], list[tuple[str, Interaction]]]:

@@ -263,7 +263,9 @@ def existing(ecr_client):
     assert test["violations"][0]["message"] == "expected an error, got success"
     full = pytester.runpytest_subprocess(*args, "--runxfail")
     assert full.parseoutcomes() == {"failed": 1, "deselected": 1}
-    full.stdout.fnmatch_lines(["*def test_known(ecr_contract):*", "E *ContractViolation: DescribeRepositories*"])
+    full.stdout.fnmatch_lines(
+        ["*def test_known(ecr_contract):*", "E *ContractViolation: DescribeRepositories*"]
+    )
 
 
 @pytest.mark.parametrize(
