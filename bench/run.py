@@ -183,23 +183,17 @@ def vcrpy_per_call(calls: list[tuple[str, Interaction]]) -> float:
 # -- 2: the whole suite, replayed and live -----------------------------------------------
 
 
-def suite_seconds(*args: str) -> float:
-    """Wall time of ``pytest contracts`` with ``args`` in a fresh interpreter."""
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(CONTRACTS),
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:randomly",
-        *args,
-    ]
+def timed(*args: str, check: bool = True) -> float:
+    """Wall time of ``python args...`` in a fresh interpreter, from the checkout."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+    subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, check=check)
     return time.perf_counter() - start
+
+
+def suite_seconds(*args: str) -> float:
+    """Wall time of ``pytest contracts`` with ``args`` (contracts that fail still count)."""
+    pytest_args = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", *args]
+    return timed("-m", "pytest", str(CONTRACTS), *pytest_args, check=False)
 
 
 # -- 4: validation overhead --------------------------------------------------------------
@@ -252,50 +246,29 @@ def validation_overhead(count: int) -> dict[str, float]:
 # -- 5: start-up ---------------------------------------------------------------------------
 
 
-def python_seconds(code: str) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-    return time.perf_counter() - start
-
-
 def startup() -> dict[str, float]:
     botocore_only = min(
-        python_seconds(
-            "import botocore.session; botocore.session.get_session().get_service_model('ecr')"
+        timed(
+            "-c",
+            "import botocore.session; botocore.session.get_session().get_service_model('ecr')",
         )
         for _ in range(3)
     )
     schemas = min(
-        python_seconds(
+        timed(
+            "-c",
             "from pytest_ecr import schema\n"
             "from pytest_ecr.model import load_model\n"
             "for op in load_model().operation_names:\n"
-            "    schema.validator_for(op, 'input'); schema.validator_for(op, 'output')"
+            "    schema.validator_for(op, 'input'); schema.validator_for(op, 'output')",
         )
         for _ in range(3)
     )
     collect = min(
-        _timed(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                str(CONTRACTS),
-                "--collect-only",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-            ]
-        )
+        timed("-m", "pytest", str(CONTRACTS), "--collect-only", "-q", "-p", "no:cacheprovider")
         for _ in range(3)
     )
     return {"botocore_s": botocore_only, "schemas_s": schemas, "collect_s": collect}
-
-
-def _timed(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
-    return time.perf_counter() - start
 
 
 # -- 6: fixture throughput -------------------------------------------------------------------

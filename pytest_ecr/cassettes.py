@@ -34,7 +34,7 @@ import re
 import socket
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -267,6 +267,39 @@ def read_cassette(path: Path) -> tuple[dict[str, Any], list[Interaction]]:
     return meta, [Interaction.from_vcr(i, str(path)) for i in data["interactions"]]
 
 
+class Pool:
+    """Every call of every cassette under ``root``, by a key of its calls, for a request a
+    test's own cassette lacks: a module-scoped fixture's calls are recorded in the
+    cassette of the test that ran first, so in another order another test makes them.
+
+    ``keys`` turns one cassette's calls into their keys; ``read`` reads a cassette.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        keys: Callable[[list[Interaction]], Sequence[Hashable]],
+        read: Callable[[Path], tuple[dict[str, Any], list[Interaction]]] = read_cassette,
+    ) -> None:
+        self.root = root
+        self._keys = keys
+        self._read = read
+        self._calls: dict[Hashable, list[tuple[str, Interaction]]] | None = None
+
+    def find(self, scope: str, key: Hashable) -> Interaction | None:
+        """The call of ``key``, from ``scope``'s own module first."""
+        if self._calls is None:
+            calls: dict[Hashable, list[tuple[str, Interaction]]] = {}
+            for path in sorted(self.root.rglob("*.yaml")):
+                interactions = self._read(path)[1]
+                for k, interaction in zip(self._keys(interactions), interactions, strict=True):
+                    calls.setdefault(k, []).append((str(path), interaction))
+            self._calls = calls
+        module = str(cassette_path(self.root, scope).parent)
+        candidates = self._calls.get(key, [])
+        return min(candidates, key=lambda c: not c[0].startswith(module))[1] if candidates else None
+
+
 def write_cassette(path: Path, interactions: list[Interaction], meta: dict[str, Any]) -> None:
     document = {
         "interactions": [
@@ -326,7 +359,7 @@ class Engine:
     replay_only: bool
     _recorded: dict[str, list[Interaction]] = field(default_factory=dict)
     _queues: dict[str, dict[tuple[str, str], deque[Interaction]]] = field(default_factory=dict)
-    _pool: dict[tuple[str, str], list[tuple[str, Interaction]]] | None = None
+    _pool: Pool | None = None
     #: Each cassette file parsed once per run (a test's queue, the pool, a repeat).
     _parsed: dict[Path, tuple[dict[str, Any], list[Interaction]]] = field(default_factory=dict)
     _pending: threading.local = field(default_factory=threading.local)
@@ -370,16 +403,6 @@ class Engine:
         if path not in self._parsed:
             self._parsed[path] = read_cassette(path)
         return self._parsed[path]
-
-    def _load_pool(self) -> dict[tuple[str, str], list[tuple[str, Interaction]]]:
-        if self._pool is None:
-            pool: dict[tuple[str, str], list[tuple[str, Interaction]]] = {}
-            for path in sorted(self.root.rglob("*.yaml")):
-                _, interactions = self._read(path)
-                for interaction in interactions:
-                    pool.setdefault(interaction.key, []).append((str(path), interaction))
-            self._pool = pool
-        return self._pool
 
     def finish(self, scope: str) -> None:
         """Write what ``scope`` recorded."""
@@ -431,12 +454,9 @@ class Engine:
                 f"{scope}: {operation} is called more often than its cassette "
                 f"{cassette_path(self.root, scope)} recorded"
             )
-        module = str(cassette_path(self.root, scope).parent)
-        candidates = self._load_pool().get(key, [])
-        for path, interaction in sorted(candidates, key=lambda c: not c[0].startswith(module)):
-            del path
-            return interaction
-        return None
+        if self._pool is None:
+            self._pool = Pool(self.root, lambda calls: [i.key for i in calls], self._read)
+        return self._pool.find(scope, key)
 
     def _mismatch(self, scope: str, operation: str, body: str) -> ReplayMismatch:
         path = cassette_path(self.root, scope)

@@ -16,7 +16,7 @@ check, and botocore's own client-side validation is always off so that the
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -67,6 +67,12 @@ class SuiteError(Exception):
     """A mistake in the contract suite itself (for example a request that breaks the model)."""
 
 
+def header_of(headers: Mapping[str, str], name: str) -> str | None:
+    """A header's value, whatever the case of its name."""
+    lowered = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == lowered), None)
+
+
 @dataclass
 class Exchange:
     """One request and what came back on the wire."""
@@ -79,11 +85,7 @@ class Exchange:
     deliberately_invalid: bool = False
 
     def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        for key, value in self.headers.items():
-            if key.lower() == lowered:
-                return value
-        return None
+        return header_of(self.headers, name)
 
     def json_body(self) -> tuple[Any, str | None]:
         """The parsed body, or ``(None, why it is not JSON)``."""

@@ -34,7 +34,7 @@ from .fixtures import (
     run_id_for,
 )
 from .model import load_model
-from .reference import Reference, ReferenceError, load_known_deviations
+from .reference import Reference, ReferenceError, describe, load_known_deviations
 from .report import Matrix, Outcome, Result, render_html, render_terminal, write_json
 from .resources import CURRENT_SCOPE
 from .settings import SPECS, SettingsError, resolve_settings
@@ -321,8 +321,7 @@ def _compare_with_reference(item: pytest.Item, report: pytest.TestReport) -> Non
     if results:
         report.ecr_reference = results  # type: ignore[attr-defined]
         differences = [
-            f"{r['operation']} call {v['call']}: {v['message']} at {v['path']}: reference "
-            f"{v['expected']}, live {v['actual']}" + (" (known)" if v.get("known") else "")
+            f"{r['operation']} {describe(v)}" + (" (known)" if v.get("known") else "")
             for r in results
             for v in r["violations"]
         ]
@@ -696,10 +695,7 @@ def _reference_terminal(writer: Any, report: dict[str, Any], summary: dict[str, 
             for v in test.get("violations", []) if test["aspect"] == "reference" else []:
                 if not v.get("known") and shown < 30:
                     shown += 1
-                    writer.write_line(
-                        f"  {test['nodeid']} call {v['call']}: {v['message']} at {v['path']}: "
-                        f"reference {v['expected']}, live {v['actual']}"
-                    )
+                    writer.write_line(f"  {test['nodeid']} {describe(v)}")
     else:
         writer.write_line(
             f"reference: no differences from {against}"

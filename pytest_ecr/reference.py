@@ -30,8 +30,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from .cassettes import INDEX, CassetteError, Interaction, cassette_path, read_cassette
-from .contract import error_code
+from .cassettes import INDEX, CassetteError, Interaction, Pool, cassette_path, read_cassette
+from .contract import error_code, header_of
 
 Layer = Literal["wire", "parsed"]
 
@@ -260,6 +260,14 @@ class Difference:
         }
 
 
+def describe(difference: Mapping[str, Any]) -> str:
+    """One line for a difference as the report keeps it (:meth:`Difference.to_json`)."""
+    return (
+        f"call {difference['call']}: {difference['message']} at {difference['path']}: "
+        f"reference {difference['expected']}, live {difference['actual']}"
+    )
+
+
 def _show(value: Any) -> str:
     if isinstance(value, (Placeholder, Timestamp, Structured)):
         return repr(value)
@@ -276,8 +284,7 @@ class Answer:
     body: str
 
     def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        return next((v for k, v in self.headers.items() if k.lower() == lowered), None)
+        return header_of(self.headers, name)
 
     def json(self) -> Any:
         try:
@@ -732,7 +739,7 @@ class Differ:
         self.deviations = list(deviations)
         self.live: dict[str, list[Interaction]] = defaultdict(list)
         self._pending: tuple[str, str] | None = None
-        self._pool: dict[tuple[str, str], list[tuple[str, Interaction]]] | None = None
+        self._pool: Pool | None = None
         self._checksums: dict[str, str] = {}
 
     def attach(self, client: Any) -> None:
@@ -766,23 +773,18 @@ class Differ:
         return self._checksums[operation]
 
     def _from_pool(self, scope: str, call: Interaction) -> Interaction | None:
-        """The reference call of the same request recorded in another test's cassette
-        (module-scoped setup is recorded in the cassette of the test that ran it first,
-        so a run in another order makes it in another test)."""
+        """The reference call of the same (normalised) request in another test's cassette."""
         if self._pool is None:
-            pool: dict[tuple[str, str], list[tuple[str, Interaction]]] = defaultdict(list)
-            for path in sorted(self.reference.root.rglob("*.yaml")):
-                try:
-                    calls = read_cassette(path)[1]
-                except CassetteError as exc:
-                    raise ReferenceError(f"--ecr-reference: {exc}") from None
-                for key, interaction in zip(request_keys(calls), calls, strict=True):
-                    pool[key].append((str(path), interaction))
-            self._pool = pool
-        module = str(cassette_path(self.reference.root, scope).parent)
+            self._pool = Pool(self.reference.root, request_keys, self._read)
         (key,) = request_keys([call])
-        candidates = sorted(self._pool.get(key, []), key=lambda c: not c[0].startswith(module))
-        return candidates[0][1] if candidates else None
+        return self._pool.find(scope, key)
+
+    @staticmethod
+    def _read(path: Path) -> tuple[dict[str, Any], list[Interaction]]:
+        try:
+            return read_cassette(path)
+        except CassetteError as exc:
+            raise ReferenceError(f"--ecr-reference: {exc}") from None
 
     def finish(self, scope: str) -> list[dict[str, Any]]:
         """The ``reference`` results of test ``scope``: one per operation it called."""
