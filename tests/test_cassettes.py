@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,16 @@ from pytest_ecr.resources import CURRENT_SCOPE
 from .conftest import CannedTarget, ok
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def in_scope(scope: str) -> Iterator[None]:
+    """Calls made in the block belong to ``scope``, as the plugin sets it per test."""
+    token = CURRENT_SCOPE.set(scope)
+    try:
+        yield
+    finally:
+        CURRENT_SCOPE.reset(token)
 
 
 def test_matching_ignores_key_order_and_whitespace() -> None:
@@ -83,25 +95,19 @@ def test_every_call_is_told_apart_even_with_the_same_body(tmp_path: Path) -> Non
         "GetRegistryPolicy": {"registryId": "123456789012", "policyText": "{}"},
     }
     client = canned_client(rec, lambda op, body: ok(answers[op]))
-    token = CURRENT_SCOPE.set("tests/x.py::test_two")
-    try:
+    with in_scope("tests/x.py::test_two"):
         client.describe_registry()
         client.get_registry_policy()
-    finally:
-        CURRENT_SCOPE.reset(token)
     rec.finish("tests/x.py::test_two")
     play = engine(tmp_path, replay_only=True)
     client = canned_client(play)
-    token = CURRENT_SCOPE.set("tests/x.py::test_two")
-    try:
+    with in_scope("tests/x.py::test_two"):
         assert client.get_registry_policy()["policyText"] == "{}"
         assert "policyText" not in client.describe_registry()
         with pytest.raises(ReplayMismatch, match="called more often than its cassette"):
             client.describe_registry()
         with pytest.raises(ReplayMismatch) as info:
             client.describe_repositories(repositoryNames=["other"])
-    finally:
-        CURRENT_SCOPE.reset(token)
     message = str(info.value)
     assert "tests/x.py::test_two: no recorded interaction for DescribeRepositories" in message
 
@@ -109,20 +115,13 @@ def test_every_call_is_told_apart_even_with_the_same_body(tmp_path: Path) -> Non
 def test_mismatch_names_the_first_differing_field(tmp_path: Path) -> None:
     rec = engine(tmp_path)
     client = canned_client(rec, lambda op, body: ok({"repositories": []}))
-    token = CURRENT_SCOPE.set("t.py::test_diff")
-    try:
+    with in_scope("t.py::test_diff"):
         client.describe_repositories(repositoryNames=["recorded-name"])
-    finally:
-        CURRENT_SCOPE.reset(token)
     rec.finish("t.py::test_diff")
     play = engine(tmp_path, replay_only=True)
     client = canned_client(play)
-    token = CURRENT_SCOPE.set("t.py::test_diff")
-    try:
-        with pytest.raises(ReplayMismatch) as info:
-            client.describe_repositories(repositoryNames=["another-name"])
-    finally:
-        CURRENT_SCOPE.reset(token)
+    with in_scope("t.py::test_diff"), pytest.raises(ReplayMismatch) as info:
+        client.describe_repositories(repositoryNames=["another-name"])
     assert (
         "first difference from the recorded DescribeRepositories: $.repositoryNames[0]: "
         "recorded 'recorded-name', sent 'another-name'"
@@ -187,13 +186,10 @@ def test_planted_secrets_never_reach_the_file(tmp_path: Path) -> None:
     rec.attach(client)
     target.answer = answer
     client.meta.events.register("before-send.ecr", target._respond)
-    token = CURRENT_SCOPE.set("t.py::test_secrets")
-    try:
+    with in_scope("t.py::test_secrets"):
         client.get_authorization_token()
         client.get_download_url_for_layer(repositoryName="r", layerDigest="sha256:" + "0" * 64)
         client.describe_repositories(registryId=SECRETS["account"])
-    finally:
-        CURRENT_SCOPE.reset(token)
     rec.finish("t.py::test_secrets")
     text = cassette_path(tmp_path, "t.py::test_secrets").read_text()
     for name, secret in SECRETS.items():
@@ -222,19 +218,13 @@ def test_an_older_botocore_recording_is_named(tmp_path: Path) -> None:
     rec = engine(tmp_path)
     rec.meta = {**rec.meta, "botocore": "1.0.0"}
     client = canned_client(rec, lambda op, body: ok({"repositories": []}))
-    token = CURRENT_SCOPE.set("t.py::test_old")
-    try:
+    with in_scope("t.py::test_old"):
         client.describe_repositories()
-    finally:
-        CURRENT_SCOPE.reset(token)
     rec.finish("t.py::test_old")
     play = engine(tmp_path, replay_only=True)
     client = canned_client(play)
-    token = CURRENT_SCOPE.set("t.py::test_old")
-    try:
+    with in_scope("t.py::test_old"):
         client.describe_repositories()
-    finally:
-        CURRENT_SCOPE.reset(token)
     (warning,) = play.warnings
     assert "test_old.yaml: recorded with botocore 1.0.0" in warning
 
@@ -403,12 +393,9 @@ def test_scrub_account_id_replaces_the_account_the_target_answers_with(tmp_path:
         "repositoryArn": f"arn:aws:ecr:us-east-1:{account}:repository/r",
     }
     client = canned_client(run.engine, lambda op, body: ok({"repository": repo}))
-    token = CURRENT_SCOPE.set("t.py::test_account")
-    try:
+    with in_scope("t.py::test_account"):
         client.create_repository(repositoryName="r")
         client.describe_repositories(registryId=account)
-    finally:
-        CURRENT_SCOPE.reset(token)
     run.engine.finish("t.py::test_account")
     text = cassette_path(tmp_path, "t.py::test_account").read_text()
     assert account not in text
