@@ -550,7 +550,7 @@ class Reference:
 
     root: Path
     index: dict[str, Any]
-    _cache: dict[Path, list[Interaction]] = field(default_factory=dict)
+    _cache: dict[Path, tuple[dict[str, Any], list[Interaction]]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, root: Path) -> Reference:
@@ -585,10 +585,15 @@ class Reference:
         return None
 
     def calls(self, scope: str) -> list[Interaction]:
+        """The reference calls of test ``scope`` (none if it has no cassette)."""
         path = cassette_path(self.root, scope)
+        return self.read(path)[1] if path.exists() else []
+
+    def read(self, path: Path) -> tuple[dict[str, Any], list[Interaction]]:
+        """A reference cassette, parsed once (by a test's calls or by the pool)."""
         if path not in self._cache:
             try:
-                self._cache[path] = read_cassette(path)[1] if path.exists() else []
+                self._cache[path] = read_cassette(path)
             except CassetteError as exc:
                 raise ReferenceError(f"--ecr-reference: {exc}") from None
         return self._cache[path]
@@ -775,16 +780,9 @@ class Differ:
     def _from_pool(self, scope: str, call: Interaction) -> Interaction | None:
         """The reference call of the same (normalised) request in another test's cassette."""
         if self._pool is None:
-            self._pool = Pool(self.reference.root, request_keys, self._read)
+            self._pool = Pool(self.reference.root, request_keys, self.reference.read)
         (key,) = request_keys([call])
         return self._pool.find(scope, key)
-
-    @staticmethod
-    def _read(path: Path) -> tuple[dict[str, Any], list[Interaction]]:
-        try:
-            return read_cassette(path)
-        except CassetteError as exc:
-            raise ReferenceError(f"--ecr-reference: {exc}") from None
 
     def finish(self, scope: str) -> list[dict[str, Any]]:
         """The ``reference`` results of test ``scope``: one per operation it called."""
