@@ -34,15 +34,13 @@ from botocore.config import Config  # noqa: E402
 
 from pytest_ecr.cassettes import (  # noqa: E402
     Engine,
-    Interaction,
-    RawBody,
     Scrubber,
     cassette_path,
     read_cassette,
     recording_meta,
 )
 from pytest_ecr.model import load_model  # noqa: E402
-from pytest_ecr.resources import CURRENT_SCOPE  # noqa: E402
+from pytest_ecr.wire import CURRENT_SCOPE, Exchange, RawBody, Tap  # noqa: E402
 
 FAKE = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 _DIGESTED = re.compile(r"<sha256:[0-9a-f]{64}; \d+ characters>")
@@ -72,7 +70,7 @@ def bare_client(endpoint: str = "https://ecr.invalid") -> Any:
 # -- the recorded calls --------------------------------------------------------------
 
 
-def recorded_calls() -> list[tuple[str, Interaction]]:
+def recorded_calls() -> list[tuple[str, Exchange]]:
     """Every recorded call whose request can be sent again as recorded (``(scope,
     interaction)``): requests with strings over 1 KiB are stored as digests, so they
     cannot be rebuilt and are left out."""
@@ -81,14 +79,14 @@ def recorded_calls() -> list[tuple[str, Interaction]]:
         # cassette_path(): <root>/<module>/<test>.yaml, and _session.yaml for the session.
         scope = "session" if path.name == "_session.yaml" else f"{path.parent.name}.py::{path.stem}"
         _, interactions = read_cassette(path)
-        calls += [(scope, i) for i in interactions if not _DIGESTED.search(i.body)]
+        calls += [(scope, i) for i in interactions if not _DIGESTED.search(i.canonical)]
     return calls
 
 
-def params_of(interaction: Interaction) -> dict[str, Any]:
+def params_of(interaction: Exchange) -> dict[str, Any]:
     """The request parameters: an awsJson body is the input structure's members by name;
     blobs travel base64-encoded, so they are decoded back to bytes."""
-    params = json.loads(interaction.body)
+    params = json.loads(interaction.canonical)
     shape = load_model().input_shape(interaction.operation)
     for name, member in getattr(shape, "members", {}).items():
         if member.type_name == "blob" and isinstance(params.get(name), str):
@@ -96,10 +94,10 @@ def params_of(interaction: Interaction) -> dict[str, Any]:
     return params
 
 
-def answer_with(interaction_of: Callable[[], Interaction]) -> Callable[..., AWSResponse]:
+def answer_with(interaction_of: Callable[[], Exchange]) -> Callable[..., AWSResponse]:
     def respond(request: Any, **_: Any) -> AWSResponse:
         i = interaction_of()
-        return AWSResponse(request.url, i.status, i.headers, RawBody(i.response.encode()))
+        return AWSResponse(request.url, i.status, i.headers, RawBody(i.body))
 
     return respond
 
@@ -107,10 +105,10 @@ def answer_with(interaction_of: Callable[[], Interaction]) -> Callable[..., AWSR
 # -- 1 and 3: replay against the floor, and against vcrpy ------------------------------
 
 
-def floor_per_call(calls: list[tuple[str, Interaction]]) -> float:
+def floor_per_call(calls: list[tuple[str, Exchange]]) -> float:
     """Bare botocore, answered from the recorded body by a before-send handler."""
     client = bare_client()
-    current: list[Interaction] = []
+    current: list[Exchange] = []
     client.meta.events.register("before-send.ecr", answer_with(lambda: current[0]))
     prepared = [(i, i.operation, params_of(i)) for _, i in calls]
 
@@ -125,7 +123,7 @@ def floor_per_call(calls: list[tuple[str, Interaction]]) -> float:
     return best(run) / len(prepared)
 
 
-def replay_per_call(calls: list[tuple[str, Interaction]]) -> float:
+def replay_per_call(calls: list[tuple[str, Exchange]]) -> float:
     """The same calls through pytest-ecr's replay engine (reading each cassette, matching,
     per-test queues): a new engine per pass, as in a new run; best of three passes."""
     prepared = [(scope, i.operation, params_of(i)) for scope, i in calls]
@@ -139,7 +137,7 @@ def replay_per_call(calls: list[tuple[str, Interaction]]) -> float:
             meta=recording_meta("replay"),
             replay_only=True,
         )
-        engine.attach(client)
+        Tap(client, [engine])
         gc.collect()
         start = time.perf_counter()
         for scope, op, params in prepared:
@@ -155,7 +153,7 @@ def replay_per_call(calls: list[tuple[str, Interaction]]) -> float:
     return min(one_pass() for _ in range(3))
 
 
-def vcrpy_per_call(calls: list[tuple[str, Interaction]]) -> float:
+def vcrpy_per_call(calls: list[tuple[str, Exchange]]) -> float:
     """vcrpy's own playback of the same cassette files (matched on method and URI, in
     order, as vcrpy plays a cassette's interactions)."""
     import vcr

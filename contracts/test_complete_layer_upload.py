@@ -25,7 +25,7 @@ pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
-    return {**ids(s.repository), "uploadId": s.upload_id, "layerDigests": [MISSING_DIGEST]}
+    return {**ids(s.repository), "uploadId": s.new_upload_id(), "layerDigests": [MISSING_DIGEST]}
 
 
 test_validation = validation_tests(OPERATION, valid_request)

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.ecr_contract(OPERATION)
 def valid_request(s: Scenario) -> dict[str, Any]:
     return {
         **ids(s.repository),
-        "uploadId": s.upload_id,
+        "uploadId": s.new_upload_id(),
         "partFirstByte": 0,
         "partLastByte": 3,
         "layerPartBlob": b"part",

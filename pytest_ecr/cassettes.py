@@ -32,9 +32,8 @@ import hashlib
 import json
 import re
 import socket
-import threading
 from collections import deque
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,15 +41,12 @@ from typing import Any, Literal
 
 import botocore
 import yaml
-from botocore.awsrequest import AWSResponse, HTTPHeaders
 
-from .resources import CURRENT_SCOPE
+from .wire import JSON_CONTENT_TYPE, TARGET_PREFIX, Exchange, Subscriber, canonical_body
 
 RecordMode = Literal["none", "once", "new_episodes", "all"]
 RECORD_MODES: tuple[str, ...] = ("none", "once", "new_episodes", "all")
 
-#: Request bodies' strings longer than this are stored as their digest.
-LARGE = 1024
 FAKE_ACCOUNT = "000000000000"
 #: Short on purpose: it decodes as a docker login (``AWS:scrubbed``) but looks like no token.
 FAKE_TOKEN = base64.b64encode(b"AWS:scrubbed").decode()
@@ -79,29 +75,6 @@ class ReplayMismatch(AssertionError):
 
 class NetworkBlocked(RuntimeError):
     """A connection attempted while replaying."""
-
-
-def _digest_large(value: Any) -> Any:
-    if isinstance(value, str) and len(value) > LARGE:
-        digest = hashlib.sha256(value.encode()).hexdigest()
-        return f"<sha256:{digest}; {len(value)} characters>"
-    if isinstance(value, list):
-        return [_digest_large(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _digest_large(v) for k, v in value.items()}
-    return value
-
-
-def canonical_body(body: bytes | str | None) -> str:
-    """The form a request body is stored and matched in."""
-    if not body:
-        return "{}"
-    text = body.decode("utf-8") if isinstance(body, bytes) else body
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return text
-    return json.dumps(_digest_large(data), sort_keys=True, separators=(",", ":"))
 
 
 def first_difference(recorded: Any, live: Any, path: str = "$") -> str | None:
@@ -178,60 +151,51 @@ def _registry_id(data: Any) -> str | None:
     return None
 
 
-@dataclass
-class Interaction:
-    operation: str
-    body: str  # canonical request body
-    status: int
-    headers: dict[str, str]
-    response: str
+def to_vcr(exchange: Exchange, endpoint: str) -> dict[str, Any]:
+    """One recorded call in vcrpy's cassette format."""
+    status = exchange.status or 0
+    return {
+        "request": {
+            "method": "POST",
+            "uri": endpoint.rstrip("/") + "/",
+            "body": exchange.canonical,
+            "headers": {
+                "X-Amz-Target": [f"{TARGET_PREFIX}.{exchange.operation}"],
+                "Content-Type": [JSON_CONTENT_TYPE],
+            },
+        },
+        "response": {
+            "status": {"code": status, "message": "OK" if status < 300 else "Error"},
+            "headers": {k: [v] for k, v in sorted(exchange.headers.items())},
+            "body": {"string": exchange.text},
+        },
+    }
 
-    def to_vcr(self, endpoint: str) -> dict[str, Any]:
-        return {
-            "request": {
-                "method": "POST",
-                "uri": endpoint.rstrip("/") + "/",
-                "body": self.body,
-                "headers": {
-                    "X-Amz-Target": [f"AmazonEC2ContainerRegistry_V20150921.{self.operation}"],
-                    "Content-Type": ["application/x-amz-json-1.1"],
-                },
-            },
-            "response": {
-                "status": {"code": self.status, "message": "OK" if self.status < 300 else "Error"},
-                "headers": {k: [v] for k, v in sorted(self.headers.items())},
-                "body": {"string": self.response},
-            },
+
+def from_vcr(data: Any, where: str) -> Exchange:
+    """A recorded call from vcrpy's cassette format."""
+    try:
+        request, response = data["request"], data["response"]
+        target = request["headers"]["X-Amz-Target"]
+        target = target[0] if isinstance(target, list) else target
+        headers = {
+            k: (v[0] if isinstance(v, list) else v)
+            for k, v in (response.get("headers") or {}).items()
         }
-
-    @classmethod
-    def from_vcr(cls, data: Any, where: str) -> Interaction:
-        try:
-            request, response = data["request"], data["response"]
-            target = request["headers"]["X-Amz-Target"]
-            target = target[0] if isinstance(target, list) else target
-            headers = {
-                k: (v[0] if isinstance(v, list) else v)
-                for k, v in (response.get("headers") or {}).items()
-            }
-            body = response["body"]["string"]
-            if isinstance(body, bytes):
-                body = body.decode("utf-8")
-            return cls(
-                operation=str(target).split(".", 1)[1],
-                body=canonical_body(request.get("body")),
-                status=int(response["status"]["code"]),
-                headers={str(k): str(v) for k, v in headers.items()},
-                response=str(body),
-            )
-        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-            raise CassetteError(
-                f"{where}: an interaction is not a recorded ECR call ({exc!r})"
-            ) from None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.operation, self.body)
+        body = response["body"]["string"]
+        if isinstance(body, bytes):
+            body = body.decode("utf-8")
+        return Exchange(
+            str(target).split(".", 1)[1],
+            canonical=canonical_body(request.get("body")),
+            status=int(response["status"]["code"]),
+            headers={str(k): str(v) for k, v in headers.items()},
+            body=str(body),
+        )
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        raise CassetteError(
+            f"{where}: an interaction is not a recorded ECR call ({exc!r})"
+        ) from None
 
 
 def cassette_path(root: Path, nodeid: str) -> Path:
@@ -246,7 +210,7 @@ def cassette_path(root: Path, nodeid: str) -> Path:
     return root / module / f"{safe}.yaml"
 
 
-def read_cassette(path: Path) -> tuple[dict[str, Any], list[Interaction]]:
+def read_cassette(path: Path) -> tuple[dict[str, Any], list[Exchange]]:
     """A cassette: the JSON text pytest-ecr writes, or any YAML one (vcrpy's own)."""
     try:
         raw = path.read_bytes()
@@ -264,7 +228,7 @@ def read_cassette(path: Path) -> tuple[dict[str, Any], list[Interaction]]:
     if data.get("version") != 1:
         raise CassetteError(f"{path}: cassette version {data.get('version')!r}, expected 1")
     meta = data.get("pytest_ecr") or {}
-    return meta, [Interaction.from_vcr(i, str(path)) for i in data["interactions"]]
+    return meta, [from_vcr(i, str(path)) for i in data["interactions"]]
 
 
 class Pool:
@@ -278,18 +242,18 @@ class Pool:
     def __init__(
         self,
         root: Path,
-        keys: Callable[[list[Interaction]], Sequence[Hashable]],
-        read: Callable[[Path], tuple[dict[str, Any], list[Interaction]]] = read_cassette,
+        keys: Callable[[list[Exchange]], Sequence[Hashable]],
+        read: Callable[[Path], tuple[dict[str, Any], list[Exchange]]] = read_cassette,
     ) -> None:
         self.root = root
         self._keys = keys
         self._read = read
-        self._calls: dict[Hashable, list[tuple[str, Interaction]]] | None = None
+        self._calls: dict[Hashable, list[tuple[str, Exchange]]] | None = None
 
-    def find(self, scope: str, key: Hashable) -> Interaction | None:
+    def find(self, scope: str, key: Hashable) -> Exchange | None:
         """The call of ``key``, from ``scope``'s own module first."""
         if self._calls is None:
-            calls: dict[Hashable, list[tuple[str, Interaction]]] = {}
+            calls: dict[Hashable, list[tuple[str, Exchange]]] = {}
             for path in sorted(self.root.rglob("*.yaml")):
                 interactions = self._read(path)[1]
                 for k, interaction in zip(self._keys(interactions), interactions, strict=True):
@@ -300,10 +264,10 @@ class Pool:
         return min(candidates, key=lambda c: not c[0].startswith(module))[1] if candidates else None
 
 
-def write_cassette(path: Path, interactions: list[Interaction], meta: dict[str, Any]) -> None:
+def write_cassette(path: Path, interactions: list[Exchange], meta: dict[str, Any]) -> None:
     document = {
         "interactions": [
-            i.to_vcr(meta.get("endpoint") or "https://ecr.invalid") for i in interactions
+            to_vcr(i, meta.get("endpoint") or "https://ecr.invalid") for i in interactions
         ],
         "version": 1,
         "pytest_ecr": meta,
@@ -331,38 +295,23 @@ def _cannot_write(path: Path, exc: OSError) -> str:
     )
 
 
-def _headers(values: dict[str, str]) -> HTTPHeaders:
-    headers = HTTPHeaders()
-    for key, value in values.items():
-        headers[key] = value
-    return headers
+@dataclass(eq=False)
+class Engine(Subscriber):
+    """Records or replays every ECR call of the run's clients, test by test (the
+    ``cassettes`` subscriber of :mod:`pytest_ecr.wire`)."""
 
-
-class RawBody:
-    """The part of a urllib3 response botocore reads, over bytes already in hand."""
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, *_: Any, **__: Any) -> Iterator[bytes]:
-        yield self._body
-
-
-@dataclass
-class Engine:
-    """Records or replays every ECR call of the run's clients, test by test."""
+    stage = "cassettes"
 
     root: Path
     mode: RecordMode
     scrubber: Scrubber
     meta: dict[str, Any]
     replay_only: bool
-    _recorded: dict[str, list[Interaction]] = field(default_factory=dict)
-    _queues: dict[str, dict[tuple[str, str], deque[Interaction]]] = field(default_factory=dict)
+    _recorded: dict[str, list[Exchange]] = field(default_factory=dict)
+    _queues: dict[str, dict[tuple[str, str], deque[Exchange]]] = field(default_factory=dict)
     _pool: Pool | None = None
     #: Each cassette file parsed once per run (a test's queue, the pool, a repeat).
-    _parsed: dict[Path, tuple[dict[str, Any], list[Interaction]]] = field(default_factory=dict)
-    _pending: threading.local = field(default_factory=threading.local)
+    _parsed: dict[Path, tuple[dict[str, Any], list[Exchange]]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     # -- per test -------------------------------------------------------------------
@@ -375,10 +324,10 @@ class Engine:
             return False
         return cassette_path(self.root, scope).exists()
 
-    def _queue(self, scope: str) -> dict[tuple[str, str], deque[Interaction]]:
+    def _queue(self, scope: str) -> dict[tuple[str, str], deque[Exchange]]:
         if scope not in self._queues:
             path = cassette_path(self.root, scope)
-            queues: dict[tuple[str, str], deque[Interaction]] = {}
+            queues: dict[tuple[str, str], deque[Exchange]] = {}
             if path.exists():
                 meta, interactions = self._read(path)
                 self._check_meta(path, meta)
@@ -395,7 +344,7 @@ class Engine:
                 f"{botocore.__version__}; re-record it if the model changed"
             )
 
-    def _read(self, path: Path) -> tuple[dict[str, Any], list[Interaction]]:
+    def _read(self, path: Path) -> tuple[dict[str, Any], list[Exchange]]:
         """A cassette as parsed the first time this run read it (replay only: while
         recording, files change under us)."""
         if not self.replay_only:
@@ -415,36 +364,19 @@ class Engine:
                 recorded = old + [r for r in recorded if r.key not in {o.key for o in old}]
             write_cassette(path, recorded, self.meta)
 
-    # -- botocore events ---------------------------------------------------------------
+    # -- what the tap hands over ---------------------------------------------------------
 
-    def attach(self, client: Any) -> None:
-        events = client.meta.events
-        events.register_first("before-send.ecr", self._before_send)
-        # First, so that an answer is recorded before any other handler (the contract
-        # client's "unsupported" check) can raise on it.
-        events.register_first("before-parse.ecr", self._before_parse)
-
-    def _before_send(self, request: Any, **_: Any) -> AWSResponse | None:
-        target = request.headers.get("X-Amz-Target")
-        target = target.decode() if isinstance(target, bytes) else str(target)
-        operation = target.split(".", 1)[1]
-        body = canonical_body(request.body)
-        scope = CURRENT_SCOPE.get()
+    def answer(self, exchange: Exchange) -> Exchange | None:
+        scope = exchange.scope
         if self.replays(scope) or self.mode == "new_episodes":
-            found = self._lookup(scope, operation, body)
+            found = self._lookup(scope, exchange.operation, exchange.canonical)
             if found is not None:
-                return AWSResponse(
-                    request.url,
-                    found.status,
-                    _headers(found.headers),
-                    RawBody(found.response.encode("utf-8")),
-                )
+                return found
             if self.replays(scope) and self.mode != "new_episodes":
-                raise self._mismatch(scope, operation, body)
-        self._pending.request = (operation, body)
+                raise self._mismatch(scope, exchange.operation, exchange.canonical)
         return None
 
-    def _lookup(self, scope: str, operation: str, body: str) -> Interaction | None:
+    def _lookup(self, scope: str, operation: str, body: str) -> Exchange | None:
         key = (operation, body)
         queues = self._queue(scope)
         if key in queues:
@@ -471,28 +403,18 @@ class Engine:
             f"cassettes ({detail}); re-record with --ecr-record-mode=all against a live target"
         )
 
-    def _before_parse(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
-        pending = getattr(self._pending, "request", None)
-        if pending is None:
-            return
-        self._pending.request = None
-        operation, body = pending
-        raw = response_dict.get("body") or b""
-        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-        text = self.scrubber.response_body(operation, text)
-        headers = {
-            k: str(v)
-            for k, v in dict(response_dict.get("headers") or {}).items()
-            if k.lower() in {h.lower() for h in _KEEP_RESPONSE_HEADERS}
-        }
-        interaction = Interaction(
-            operation=operation,
-            body=self.scrubber.text(body),
-            status=int(response_dict.get("status_code") or 0),
-            headers=headers,
-            response=text,
+    def on_response(self, exchange: Exchange) -> None:
+        if exchange.answered_by is not None:
+            return  # replayed, not recorded
+        keep = {h.lower() for h in _KEEP_RESPONSE_HEADERS}
+        recorded = Exchange(
+            exchange.operation,
+            canonical=self.scrubber.text(exchange.canonical),
+            status=exchange.status,
+            headers={k: v for k, v in exchange.headers.items() if k.lower() in keep},
+            body=self.scrubber.response_body(exchange.operation, exchange.text),
         )
-        self._recorded.setdefault(CURRENT_SCOPE.get(), []).append(interaction)
+        self._recorded.setdefault(exchange.scope, []).append(recorded)
 
 
 INDEX = "cassettes.json"

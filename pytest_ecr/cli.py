@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .baseline import BaselineError, baseline_from_report, write_baseline
+from .conformance import BaselineError, baseline_from_report, write_baseline
 from .model import UnknownOperationError, load_model
 from .report import (
     ReportError,

@@ -15,11 +15,10 @@ check, and botocore's own client-side validation is always off so that the
 
 from __future__ import annotations
 
-import json
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from dataclasses import dataclass
+from typing import Any
 
 from botocore import xform_name
 from botocore.client import BaseClient
@@ -29,29 +28,16 @@ from . import schema
 from .model import COMMON_SERVER_ERRORS, SERVER_ERRORS, load_model
 from .schema import Violation
 from .targets import Target
-
-Aspect = Literal["shape", "errors", "validation", "pagination", "waiter", "behavior", "reference"]
-ASPECTS: tuple[str, ...] = get_args(Aspect)
-
-#: AWS JSON 1.1 responses carry this media type (Smithy, "AWS JSON 1.1 protocol",
-#: https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html).
-JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
-#: The request id header of the AWS JSON protocols; botocore's JSON parser reads it
-#: into ``ResponseMetadata.RequestId`` (botocore/parsers.py, ``_inject_response_metadata``).
-REQUEST_ID_HEADER = "x-amzn-requestid"
-
-#: Error codes that emulators use for an operation they do not implement.
-UNSUPPORTED_CODES = frozenset(
-    {
-        "UnknownOperationException",  # Smithy/Coral front ends for an unknown X-Amz-Target
-        "InvalidAction",  # documented common error: "The action or operation requested is invalid"
-        "NotImplemented",
-        "NotImplementedException",
-        "NotImplementedError",
-    }
+from .wire import (
+    JSON_CONTENT_TYPE,
+    REQUEST_ID_HEADER,
+    Exchange,
+    Subscriber,
+    Tap,
+    classify_unsupported,
+    error_code,
+    tap_of,
 )
-#: Statuses that mean "no such operation here".
-UNSUPPORTED_STATUSES = frozenset({404, 405, 501})
 
 
 class Unsupported(Exception):
@@ -65,40 +51,6 @@ class Unsupported(Exception):
 
 class SuiteError(Exception):
     """A mistake in the contract suite itself (for example a request that breaks the model)."""
-
-
-def header_of(headers: Mapping[str, str], name: str) -> str | None:
-    """A header's value, whatever the case of its name."""
-    lowered = name.lower()
-    return next((value for key, value in headers.items() if key.lower() == lowered), None)
-
-
-@dataclass
-class Exchange:
-    """One request and what came back on the wire."""
-
-    operation: str
-    request: Any = None
-    status: int | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    deliberately_invalid: bool = False
-
-    def header(self, name: str) -> str | None:
-        return header_of(self.headers, name)
-
-    def json_body(self) -> tuple[Any, str | None]:
-        """The parsed body, or ``(None, why it is not JSON)``."""
-        if not self.body:
-            return None, "the body is empty"
-        try:
-            return json.loads(self.body), None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return None, f"the body is not JSON ({exc}): {self.body[:120]!r}"
-
-    def summary(self) -> str:
-        request = json.dumps(self.request, sort_keys=True)[:300] if self.request is not None else ""
-        return f"{self.operation} {request} -> HTTP {self.status} {self.body[:300]!r}"
 
 
 class ContractViolation(AssertionError):
@@ -136,50 +88,7 @@ class ErrorResult:
     exchange: Exchange
 
 
-def error_code(type_value: str) -> str:
-    """The code in an ``__type`` value: drop a ``namespace#`` prefix and a ``:uri`` suffix.
-
-    Smithy, "awsJson1_1 protocol", Operation error serialization: "If a # character
-    is present, then take only the contents after the first # character", and
-    likewise the contents before the first ``:``.
-    """
-    code = type_value.split("#", 1)[1] if "#" in type_value else type_value
-    return code.split(":", 1)[0]
-
-
-def classify_unsupported(
-    status: int | None, headers: dict[str, str], body: bytes, *, implemented: bool | None = None
-) -> str | None:
-    """Why a raw answer means "operation not implemented", or ``None`` if it does not.
-
-    ``implemented`` is what the target knows of itself: a target that implements
-    the operation never answers "unsupported" through a bare 5xx page (that is a
-    crash, and a finding).
-    """
-    if status is None or status < 300:
-        return None
-    exchange = Exchange("", status=status, headers=headers, body=body)
-    data, _ = exchange.json_body()
-    if isinstance(data, dict):
-        raw_type = data.get("__type") or exchange.header("x-amzn-errortype") or ""
-        code = error_code(str(raw_type))
-        if code in UNSUPPORTED_CODES:
-            return f"HTTP {status} {code}"
-        message = str(data.get("message") or data.get("Message") or "")
-        if status in UNSUPPORTED_STATUSES:
-            return f"HTTP {status} {code or ''} {message}".strip()
-        return None
-    if status in UNSUPPORTED_STATUSES:
-        return f"HTTP {status} with a non-JSON body"
-    if status == 500 and implemented is not True:
-        # moto's server answers an action it lacks with Flask's HTML 500 page. A 502, 503
-        # or 504 page is a gateway or an overloaded server, not a missing operation.
-        content_type = exchange.header("content-type") or "no content type"
-        return f"HTTP {status} with a non-JSON body ({content_type})"
-    return None
-
-
-class ContractClient:
+class ContractClient(Subscriber):
     """Sends ECR operations to a target and checks the answers against the model.
 
     One instance per test; :attr:`exchanges` holds every request of the test.
@@ -197,51 +106,41 @@ class ContractClient:
         self.notes: list[str] = []
         self._invalid = False
         self._current: Exchange | None = None
-        events = client.meta.events
-        events.register_first("request-created.ecr", self._on_request)
-        events.register("before-parse.ecr", self._on_response)
+        tap = tap_of(client) or Tap(client, [])
+        tap.subscribe(self)
+        self._tap = tap
 
     def close(self) -> None:
-        events = self.client.meta.events
-        events.unregister("request-created.ecr", self._on_request)
-        events.unregister("before-parse.ecr", self._on_response)
+        self._tap.unsubscribe(self)
 
-    # -- botocore event handlers ------------------------------------------------
+    # -- what the tap hands over ------------------------------------------------
 
-    def _on_request(self, request: Any, operation_name: str, **_: Any) -> None:
-        body = request.body
-        try:
-            payload = json.loads(body) if body else {}
-        except (TypeError, ValueError):
-            payload = body
-        exchange = Exchange(operation_name, request=payload, deliberately_invalid=self._invalid)
+    def on_request(self, exchange: Exchange) -> None:
+        exchange.deliberately_invalid = self._invalid
         self.exchanges.append(exchange)
         self._current = exchange
         if self._invalid:
             return
-        result = schema.validate(operation_name, "input", payload)
+        result = schema.validate(exchange.operation, "input", exchange.request)
         problems = [*result.violations, *result.unknown_members]
         if problems:
             details = "\n".join(f"  {v}" for v in problems)
             raise SuiteError(
-                f"the suite's own {operation_name} request breaks the model (a bug in the "
+                f"the suite's own {exchange.operation} request breaks the model (a bug in the "
                 f"contract, not in the target):\n{details}"
             )
 
-    def _on_response(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
-        exchange = self._current or Exchange(operation_model.name)
-        exchange.status = int(response_dict.get("status_code") or 0)
-        exchange.headers = {str(k): str(v) for k, v in dict(response_dict["headers"]).items()}
-        body = response_dict.get("body") or b""
-        exchange.body = body if isinstance(body, bytes) else str(body).encode()
+    def answer(self, exchange: Exchange) -> Exchange | None:
+        return None
+
+    def on_response(self, exchange: Exchange) -> None:
+        if self._current is None:
+            self._current = exchange
         reason = classify_unsupported(
-            exchange.status,
-            exchange.headers,
-            exchange.body,
-            implemented=self.target.implements(operation_model.name),
+            exchange, implemented=self.target.implements(exchange.operation)
         )
         if reason is not None:
-            raise Unsupported(operation_model.name, reason)
+            raise Unsupported(exchange.operation, reason)
 
     # -- sending ----------------------------------------------------------------
 

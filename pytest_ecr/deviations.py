@@ -5,6 +5,7 @@ A deviation never weakens a contract: the test still runs, its failure shows as
 happens fails the run so that the entry gets removed. The file format::
 
     {
+      "format": "pytest-ecr-deviations",
       "version": 1,
       "deviations": [
         {"targets": ["moto", "moto-server"],
@@ -16,15 +17,19 @@ happens fails the run so that the entry gets removed. The file format::
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
+import pytest
+
+from .jsonfiles import FileFormatError, load
+
+FORMAT = "pytest-ecr-deviations"
+VERSION = 1
 
 
-class DeviationsError(ValueError):
+class DeviationsError(FileFormatError):
     """A deviations file that cannot be used; the message names the file and the entry."""
 
 
@@ -37,13 +42,9 @@ class Deviation:
 
 def load_deviations(path: Path) -> list[Deviation]:
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DeviationsError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    except json.JSONDecodeError as exc:
-        raise DeviationsError(f"{path}: not JSON ({exc})") from None
-    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-        raise DeviationsError(f'{path}: expected an object with "version": {FORMAT_VERSION}')
+        data: Any = load(path, FORMAT, version=VERSION, legacy=True)
+    except FileFormatError as exc:
+        raise DeviationsError(str(exc)) from None
     entries = data.get("deviations")
     if not isinstance(entries, list):
         raise DeviationsError(f'{path}: "deviations" must be a list')
@@ -77,3 +78,48 @@ def suite_id(nodeid: str) -> str:
 def for_target(deviations: list[Deviation], target: str) -> dict[str, str]:
     """Suite id -> reason, for one target."""
     return {suite_id(d.test): d.reason for d in deviations if target in d.targets}
+
+
+@dataclass
+class DeviationsPlugin:
+    """Marks the tests a deviations file lists for this run's target, and names the entries
+    that match no collected test (registered when a deviations file is given)."""
+
+    path: Path
+    #: The target whose deviations apply (for replay: the one the cassettes were recorded
+    #: against).
+    target: str
+    stale: list[str] = field(default_factory=list)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        from .outcomes import DEVIATION_KEY
+
+        try:
+            known = for_target(load_deviations(self.path), self.target)
+        except DeviationsError as exc:
+            raise pytest.UsageError(f"pytest-ecr: --ecr-deviations: {exc}") from None
+        for item in items:
+            reason = known.get(suite_id(item.nodeid))
+            if reason is not None:
+                item.stash[DEVIATION_KEY] = reason
+        # Entries for a module that was collected whole, naming no test of it, are stale.
+        if any("::" in str(arg) for arg in config.args):
+            return
+        collected = {suite_id(item.nodeid) for item in items}
+        files = {nodeid.split("::", 1)[0] for nodeid in collected}
+        self.stale = sorted(
+            nodeid
+            for nodeid in known
+            if nodeid.split("::", 1)[0] in files and nodeid not in collected
+        )
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.stale:
+            terminalreporter.write_line(
+                f"stale deviations ({len(self.stale)}): entries that match no test of this run"
+            )
+            for nodeid in self.stale[:20]:
+                terminalreporter.write_line(f"  {nodeid}")

@@ -8,9 +8,6 @@ unconfigures.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,168 +16,17 @@ from typing import Any
 import pytest
 from botocore.client import BaseClient
 
-from .cassettes import (
-    CassetteError,
-    Engine,
-    Scrubber,
-    SocketGuard,
-    read_index,
-    recording_meta,
-    write_index,
-)
 from .contract import ContractClient
-from .model import load_model
-from .reference import (
-    Differ,
-    KnownDeviation,
-    Reference,
-    ReferenceError,
-    load_known_deviations,
-)
-from .resources import (
-    CleanupError,
-    Image,
-    ImageFactory,
-    Ledger,
-    Namer,
-    Repository,
-    RepositoryFactory,
-    new_run_id,
-)
+from .keys import CONTRACT_KEY, RUN_KEY, SETTINGS_KEY
+from .resources import Image, ImageFactory, Repository, RepositoryFactory
+from .run import EcrRun, registry_key
 from .settings import EcrSettings
 from .suite import RegistrySettings, Scenario
-from .targets import ReplayTarget, Target, TargetUnavailable, make_target
-
-SETTINGS_KEY = pytest.StashKey[EcrSettings]()
-RUN_KEY = pytest.StashKey["EcrRun"]()
-CONTRACT_KEY = pytest.StashKey[ContractClient]()
-
-
-class EcrRun:
-    """The run's target, client, names and ledger; started on first use."""
-
-    def __init__(self, settings: EcrSettings, run_id: str, rootdir: Path) -> None:
-        self.settings = settings
-        self.target: Target = make_target(settings)
-        self.engine: Engine | None = None
-        self._guard: SocketGuard | None = None
-        cassettes = settings.target == "replay" or settings.record_mode is not None
-        # Names must be the same when recording, replaying and comparing with a
-        # reference, on any worker.
-        repeatable = cassettes or settings.reference is not None
-        self.namer = Namer(
-            prefix=settings.name_prefix,
-            run_id=(settings.run_id or "rcassette") if repeatable else run_id,
-            worker="main" if repeatable else os.environ.get("PYTEST_XDIST_WORKER", "main"),
-            repeatable=repeatable,
-        )
-        self.differ: Differ | None = None
-        if cassettes:
-            root = Path(settings.cassette_dir) if settings.cassette_dir else rootdir / "cassettes"
-            self.engine = Engine(
-                root=root,
-                mode=settings.record_mode or "none",  # type: ignore[arg-type]
-                scrubber=Scrubber(learn_account=settings.scrub_account_id),
-                meta=recording_meta(settings.target),
-                replay_only=settings.target == "replay",
-            )
-            self.target.max_attempts = 1
-            self.target.client_hooks.append(self.engine.attach)
-        if settings.reference is not None:
-            # One attempt per call, as recorded: a retried call would pair with nothing.
-            self.target.max_attempts = 1
-        self.ledger = Ledger()
-        self._client: BaseClient | None = None
-        self._started = False
-
-    def start(self) -> None:
-        if self._started:
-            return
-        try:
-            self.target.start()
-            if self.engine is not None:
-                self._start_cassettes(self.engine)
-            if self.settings.reference is not None:
-                self.differ = open_differ(self.settings)
-                self.target.client_hooks.append(self.differ.attach)
-        except (TargetUnavailable, CassetteError, ReferenceError) as exc:
-            pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
-        self._started = True
-
-    def _start_cassettes(self, engine: Engine) -> None:
-        if engine.replay_only:
-            index = read_index(engine.root)
-            assert isinstance(self.target, ReplayTarget)
-            self.target.recorded_against = str(index["target"])
-            self.target.recorded_implements = dict(index.get("implements") or {})
-            self._guard = SocketGuard("replaying cassettes; record with --ecr-record-mode")
-            self._guard.start()
-        else:
-            # What the recorded target implements, so that replay classifies its answers
-            # (unsupported, or a crash) the way the live run did.
-            model = load_model()
-            implemented = {op: self.target.implements(op) for op in model.operation_names}
-            # Which model each operation was recorded under: a reference whose operation
-            # has changed since is stale (see pytest_ecr.reference).
-            checksums = {op: model.operation_checksum(op) for op in model.operation_names}
-            write_index(
-                engine.root,
-                {**engine.meta, "implements": implemented, "model_checksums": checksums},
-            )
-
-    def outcome_target(self) -> str:
-        """The target whose outcomes (deviations, baselines) apply: for replay, the one the
-        cassettes were recorded against."""
-        if self.engine is not None and self.engine.replay_only:
-            try:
-                return str(read_index(self.engine.root)["target"])
-            except CassetteError:
-                return self.settings.target
-        return self.settings.target
-
-    @property
-    def client(self) -> BaseClient:
-        self.start()
-        if self._client is None:
-            self._client = self.target.client()
-        return self._client
-
-    def close(self) -> None:
-        """Remove what is left, then stop the target. Failures are printed, never lost."""
-        try:
-            self.ledger.close()
-        except CleanupError as exc:
-            sys.stderr.write(f"\n{exc}\n")
-        finally:
-            if self._client is not None:
-                self._client.close()
-            if self.engine is not None:
-                self.engine.finish("session")
-            if self._guard is not None:
-                self._guard.stop()
-            self.target.stop()
-
-
-def open_differ(settings: EcrSettings) -> Differ:
-    """The reference of ``--ecr-reference`` and the known deviations from it."""
-    assert settings.reference is not None
-    deviations: list[KnownDeviation] = []
-    if settings.reference_deviations:
-        _, deviations = load_known_deviations(Path(settings.reference_deviations))
-    reference = Reference.open(Path(settings.reference))
-    return Differ(reference, deviations, own_prefix=settings.name_prefix + "/")
+from .targets import Target
 
 
 def ecr_run(config: pytest.Config) -> EcrRun:
     return config.stash[RUN_KEY]
-
-
-def run_id_for(config: pytest.Config, settings: EcrSettings) -> str:
-    """One run id per run: the controller's under xdist, else the setting or a new one."""
-    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
-    if workerinput and workerinput.get("ecr_run_id"):
-        return str(workerinput["ecr_run_id"])
-    return settings.run_id or new_run_id()
 
 
 # -- targets and clients -------------------------------------------------------
@@ -202,12 +48,16 @@ def ecr_target(pytestconfig: pytest.Config) -> Target:
 
 @pytest.fixture(scope="session")
 def ecr_client(pytestconfig: pytest.Config, ecr_target: Target) -> BaseClient:
-    """A plain boto3 ECR client for the active target.
+    """A plain boto3 ECR client for the active target (override ``ecr_target`` and this
+    client goes there too).
 
     With the ``moto`` target it also works inside a test's own ``moto.mock_aws()``:
     moto counts nested mocks, and both see the same registry.
     """
-    return ecr_run(pytestconfig).client
+    client = ecr_target.client()
+    # Closed by the run after its ledger is empty: cleanup after Ctrl-C still needs it.
+    ecr_run(pytestconfig).clients.append(client)
+    return client
 
 
 @pytest.fixture(scope="session")
@@ -334,13 +184,3 @@ def ecr_registry(
     that share the registry, and restores it afterwards."""
     lock_dir = Path(tempfile.gettempdir()) / f"pytest-ecr-{registry_key(ecr_run(pytestconfig))}"
     return RegistrySettings(ecr_client, ecr_settings, lock_dir)
-
-
-def registry_key(run: EcrRun) -> str:
-    """What identifies the registry a run changes: a moto or moto server the run started
-    is its own, an endpoint or AWS Region is shared by every run that points at it."""
-    settings = run.settings
-    if settings.target in ("url", "aws"):
-        shared = f"{settings.target} {settings.endpoint_url or ''} {settings.region}"
-        return "registry-" + hashlib.sha256(shared.encode()).hexdigest()[:16]
-    return f"run-{run.namer.run_id}"

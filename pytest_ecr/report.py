@@ -38,22 +38,17 @@ from __future__ import annotations
 
 import html
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
-from .contract import ASPECTS
+from .jsonfiles import FileFormatError, load
+from .terms import ASPECTS, OUTCOMES
 
-FORMAT = "pytest-ecr-report"
+REPORT = "pytest-ecr-report"
 VERSION = 1
 
-Outcome = Literal["pass", "fail", "deviation", "unsupported", "skipped", "error"]
-OUTCOMES: tuple[str, ...] = get_args(Outcome)
-
-#: How a cell with several tests is summarised: the worst outcome wins.
-_SEVERITY = {"error": 0, "fail": 1, "deviation": 2, "unsupported": 3, "skipped": 4, "pass": 5}
 _SYMBOL = {
     "pass": "ok",
     "fail": "FAIL",
@@ -64,100 +59,15 @@ _SYMBOL = {
 }
 
 
-class ReportError(ValueError):
+class ReportError(FileFormatError):
     """A report file that cannot be read; the message names the file."""
-
-
-@dataclass(frozen=True)
-class Result:
-    nodeid: str
-    operation: str
-    aspect: str
-    outcome: Outcome
-    reason: str = ""
-    violations: tuple[dict[str, str], ...] = ()
-    request: dict[str, Any] | None = None
-
-
-def worst(counts: Mapping[str, int]) -> str:
-    return min((o for o, n in counts.items() if n), key=lambda o: _SEVERITY[o])
-
-
-def score(results: Iterable[Result]) -> float | None:
-    """Passed / (everything but skipped)."""
-    counted = [r for r in results if r.outcome != "skipped"]
-    if not counted:
-        return None
-    return sum(r.outcome == "pass" for r in counted) / len(counted)
-
-
-@dataclass
-class Matrix:
-    results: list[Result] = field(default_factory=list)
-
-    def add(self, result: Result) -> None:
-        self.results.append(result)
-
-    def replace(self, result: Result) -> None:
-        """Record ``result`` as the test's one outcome (a teardown error beats a pass)."""
-        self.results = [r for r in self.results if r.nodeid != result.nodeid]
-        self.results.append(result)
-
-    def to_json(self, meta: Mapping[str, Any]) -> dict[str, Any]:
-        by_op: dict[str, list[Result]] = defaultdict(list)
-        for r in self.results:
-            by_op[r.operation].append(r)
-        operations: dict[str, Any] = {}
-        for op in sorted(by_op):
-            aspects: dict[str, Any] = {}
-            for aspect in ASPECTS:
-                counts: Counter[str] = Counter(
-                    str(r.outcome) for r in by_op[op] if r.aspect == aspect
-                )
-                if counts:
-                    aspects[aspect] = {
-                        "outcome": worst(counts),
-                        "counts": dict(sorted(counts.items())),
-                    }
-            operations[op] = {"score": score(_contracts(by_op[op])), "aspects": aspects}
-        contracts = _contracts(self.results)
-        totals: Counter[str] = Counter(str(r.outcome) for r in contracts)
-        summary: dict[str, Any] = {**{o: totals[o] for o in OUTCOMES}, "score": score(contracts)}
-        compared = [r for r in self.results if r.aspect == "reference"]
-        if compared:
-            tally: Counter[str] = Counter(str(r.outcome) for r in compared)
-            summary["reference"] = {**{o: tally[o] for o in OUTCOMES}, "score": score(compared)}
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            **meta,
-            "summary": summary,
-            "operations": operations,
-            "tests": [
-                {k: v for k, v in asdict(r).items() if v not in (None, (), [])}
-                for r in sorted(self.results, key=lambda r: r.nodeid)
-            ],
-        }
-
-
-def _contracts(results: Iterable[Result]) -> list[Result]:
-    """The contract tests' results: the conformance score is theirs alone. Comparisons
-    with a reference (the ``reference`` aspect) are counted apart."""
-    return [r for r in results if r.aspect != "reference"]
 
 
 def load_report(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    except json.JSONDecodeError as exc:
-        raise ReportError(f"{path}: not JSON ({exc})") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ReportError(f'{path}: not a pytest-ecr report (no "format": "{FORMAT}")')
-    if data.get("version") != VERSION:
-        raise ReportError(f"{path}: report version {data.get('version')!r}, expected {VERSION}")
-    return data
+        return load(path, REPORT, version=VERSION)
+    except FileFormatError as exc:
+        raise ReportError(str(exc)) from None
 
 
 def write_json(path: Path, report: Mapping[str, Any]) -> None:

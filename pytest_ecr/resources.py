@@ -9,7 +9,6 @@ touches a repository without the marker tag.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import hashlib
 import itertools
 import re
@@ -33,6 +32,7 @@ from .images import (
     build_index,
 )
 from .settings import NAME_COMPONENT
+from .wire import CURRENT_SCOPE
 
 DEFAULT_PREFIX = "pytest-ecr"
 #: The tag every repository the plugin creates carries; its value is the run id.
@@ -51,12 +51,6 @@ def sanitize_component(text: str, *, limit: int = 60) -> str:
     """A repository-name component from any text: lower case, runs of others -> '-'."""
     cleaned = re.sub(r"[^a-z0-9]+", "-", text.lower())[:limit].strip("-")
     return cleaned or "x"
-
-
-#: The test (node id) whose setup, call or teardown is running; "session" outside tests.
-CURRENT_SCOPE: contextvars.ContextVar[str] = contextvars.ContextVar(
-    "pytest_ecr_scope", default="session"
-)
 
 
 @dataclass

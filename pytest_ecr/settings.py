@@ -186,6 +186,9 @@ class Spec:
     choices: tuple[str, ...] | None = None
     is_flag: bool = False
     extra_env: tuple[str, ...] = ()
+    #: A path that, given in the ini file, is relative to the ini file's directory.
+    ini_relative: bool = False
+    metavar: str | None = None
 
 
 SPECS: tuple[Spec, ...] = (
@@ -337,6 +340,70 @@ SPECS: tuple[Spec, ...] = (
         is_flag=True,
     ),
     Spec(
+        "deviations",
+        "--ecr-deviations",
+        "ecr_deviations",
+        "PYTEST_ECR_DEVIATIONS",
+        None,
+        lambda option, value: str(value),
+        "A JSON file of known deviations per target (see pytest_ecr.deviations); the listed "
+        "contracts are reported as known deviations on those targets. In the ini file, "
+        "relative to the ini file.",
+        ini_relative=True,
+        metavar="PATH",
+    ),
+    Spec(
+        "report_json",
+        "--ecr-report-json",
+        None,
+        None,
+        None,
+        lambda option, value: str(value),
+        "Write the conformance report as JSON (format pytest-ecr-report, version 1).",
+        metavar="PATH",
+    ),
+    Spec(
+        "report_html",
+        "--ecr-report-html",
+        None,
+        None,
+        None,
+        lambda option, value: str(value),
+        "Write the conformance report as one self-contained HTML page.",
+        metavar="PATH",
+    ),
+    Spec(
+        "baseline",
+        "--ecr-baseline",
+        None,
+        None,
+        None,
+        lambda option, value: str(value),
+        "A baseline of every contract's expected outcome on this target; the run fails "
+        "where an outcome differs (write one with `pytest-ecr baseline update`).",
+        metavar="PATH",
+    ),
+    Spec(
+        "label",
+        "--ecr-label",
+        None,
+        None,
+        None,
+        lambda option, value: str(value),
+        "The name of the target in reports and comparisons (default: the target, for example url).",
+        metavar="NAME",
+    ),
+    Spec(
+        "examples",
+        "--ecr-examples",
+        None,
+        None,
+        None,
+        parse_positive_int,
+        "Examples per property-based contract (default 10; 3 against aws).",
+        metavar="N",
+    ),
+    Spec(
         "max_attempts",
         "--ecr-max-attempts",
         "ecr_max_attempts",
@@ -383,6 +450,12 @@ class EcrSettings:
     scrub_account_id: bool = False
     reference: str | None = None
     reference_deviations: str | None = None
+    deviations: str | None = None
+    report_json: str | None = None
+    report_html: str | None = None
+    baseline: str | None = None
+    label: str | None = None
+    examples: int | None = None
     max_attempts: int = 3
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
@@ -393,8 +466,11 @@ def resolve_settings(
     cli: Mapping[str, Any],
     ini: Mapping[str, Any],
     environ: Mapping[str, str] | None = None,
+    *,
+    ini_dir: str | None = None,
 ) -> EcrSettings:
-    """Resolve and check every setting. ``cli`` and ``ini`` are keyed by setting name."""
+    """Resolve and check every setting. ``cli`` and ``ini`` are keyed by setting name;
+    ``ini_dir`` is the ini file's directory, for paths given there."""
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -411,8 +487,11 @@ def resolve_settings(
             default=spec.default,
         )
         option = spec.flag if resolved.source in (spec.flag, "default") else resolved.source
+        value = resolved.value
+        if spec.ini_relative and ini_dir and resolved.source.startswith("ini "):
+            value = os.path.join(ini_dir, str(value))
         if resolved.source != "default":
-            values[spec.name] = spec.parse(option, resolved.value)
+            values[spec.name] = spec.parse(option, value)
         else:
             values[spec.name] = resolved.value
         sources[spec.name] = resolved.source

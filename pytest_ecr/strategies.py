@@ -37,6 +37,7 @@ from .invalid import ConstraintCase, NoInvalidValue, constraint_cases, get_path,
 from .invalid import with_value as _with_value
 from .model import children, load_model
 from .schema import translate_pattern
+from .settings import EcrSettings
 
 STRING_CAP = 64
 LIST_CAP = 3
@@ -214,7 +215,7 @@ def repeatable_generation() -> Iterator[None]:
 SEED = 20261123
 
 
-def property_settings(config: Any, target: str) -> Any:
+def property_settings(ecr_settings: EcrSettings) -> Any:
     """Hypothesis settings for property-based contracts: bounded, no example database, and
     no shrinking against real AWS, where every call costs. Pair them with
     ``hypothesis.seed(...)`` (see :data:`SEED`): hypothesis's own ``derandomize`` seeds from
@@ -222,7 +223,8 @@ def property_settings(config: Any, target: str) -> Any:
     recordings made in one would not replay in the other."""
     from hypothesis import HealthCheck, Phase, settings
 
-    examples = config.getoption("--ecr-examples") or (3 if target == "aws" else 10)
+    target = ecr_settings.target
+    examples = ecr_settings.examples or (3 if target == "aws" else 10)
     phases = [Phase.explicit, Phase.generate]
     if target != "aws":
         phases.append(Phase.shrink)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import socket
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +18,7 @@ from botocore.client import BaseClient
 from botocore.config import Config
 
 from .settings import EcrSettings
+from .wire import Subscriber, Tap
 
 #: Static credentials for emulators, so that no credential lookup (environment,
 #: instance metadata, STS) ever runs or gets recorded against one.
@@ -40,8 +40,8 @@ class Target(ABC):
         self.settings = settings
         self.region = settings.region
         self._started = False
-        #: Called with every client this target makes (cassettes attach here).
-        self.client_hooks: list[Callable[[BaseClient], None]] = []
+        #: The run's subscribers to every client this target makes (cassettes, reference).
+        self.subscribers: list[Subscriber] = []
         #: Attempts per request; cassettes record one attempt, never a retried one.
         self.max_attempts = settings.max_attempts
 
@@ -96,8 +96,7 @@ class Target(ABC):
         client: BaseClient = boto3.session.Session().client(
             "ecr", config=Config(**options), **kwargs
         )
-        for hook in self.client_hooks:
-            hook(client)
+        Tap(client, self.subscribers)
         return client
 
 

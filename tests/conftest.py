@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from pytest_ecr.cassettes import RawBody
 from pytest_ecr.contract import ContractClient
 from pytest_ecr.settings import EcrSettings
 from pytest_ecr.targets import Target
+from pytest_ecr.wire import RawBody
 
 Answer = tuple[int, dict[str, str], bytes]
 

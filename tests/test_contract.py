@@ -6,16 +6,10 @@ from typing import Any
 
 import pytest
 
-from pytest_ecr.contract import (
-    ContractClient,
-    ContractViolation,
-    SuiteError,
-    Unsupported,
-    classify_unsupported,
-    error_code,
-)
+from pytest_ecr.contract import ContractClient, ContractViolation, SuiteError, Unsupported
 from pytest_ecr.settings import EcrSettings
 from pytest_ecr.targets import MotoTarget
+from pytest_ecr.wire import Exchange, classify_unsupported, error_code
 
 from .conftest import CannedTarget, error, ok
 
@@ -68,7 +62,8 @@ def test_classify_unsupported(
     implemented: bool | None,
     unsupported: bool,
 ) -> None:
-    reason = classify_unsupported(status, headers, body, implemented=implemented)
+    answer = Exchange("DescribeImages", status=status, headers=headers, body=body)
+    reason = classify_unsupported(answer, implemented=implemented)
     assert (reason is not None) == unsupported, reason
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from pytest_ecr.baseline import baseline_from_report
-from pytest_ecr.fixtures import EcrRun, registry_key
+from pytest_ecr.conformance import baseline_from_report
+from pytest_ecr.run import EcrRun, registry_key
 from pytest_ecr.settings import EcrSettings
 
 from .conftest import repositories_under

@@ -8,23 +8,21 @@ from typing import Any
 
 import pytest
 
-from pytest_ecr.cassettes import Interaction
-from pytest_ecr.reference import (
-    Answer,
+from pytest_ecr.reference.diff import (
     Difference,
-    KnownDeviation,
-    Normaliser,
-    Placeholder,
-    ReferenceError,
-    compare_calls,
-    load_known_deviations,
     order_diff,
-    pair_calls,
     parsed_diff,
-    timestamp_members,
     timestamps_in,
     wire_diff,
 )
+from pytest_ecr.reference.differ import compare_calls, pair_calls, timestamp_members
+from pytest_ecr.reference.files import (
+    KnownDeviation,
+    ReferenceFileError,
+    load_known_deviations,
+)
+from pytest_ecr.reference.normalise import Normaliser, Placeholder
+from pytest_ecr.wire import Exchange
 
 JSON = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "r"}
 AWS_ACCOUNT, EMULATOR_ACCOUNT = "210987654321", "000000000000"
@@ -182,8 +180,12 @@ def test_pre_signed_urls_and_tokens_are_placeholders() -> None:
     assert both(ref, live) == []
 
 
-def interaction(op: str, body: str, response: Any, status: int = 200) -> Interaction:
-    return Interaction(op, body, status, dict(JSON), json.dumps(response))
+def interaction(op: str, body: str, response: Any, status: int = 200) -> Exchange:
+    return Exchange(op, canonical=body, status=status, headers=JSON, body=json.dumps(response))
+
+
+def Answer(status: int, headers: dict[str, str], body: str) -> Exchange:
+    return Exchange("DescribeImages", status=status, headers=headers, body=body)
 
 
 def test_calls_pair_by_their_normalised_request() -> None:
@@ -274,7 +276,7 @@ def test_known_deviations_match_by_operation_path_and_layer(tmp_path: Path) -> N
     ("content", "message"),
     [
         ("{", "not JSON"),
-        ('{"format": "other"}', "not a known-deviations file"),
+        ('{"format": "other"}', "not a pytest-ecr-reference-deviations file"),
         (
             '{"format": "pytest-ecr-reference-deviations", "deviations": [{"path": "$"}]}',
             "needs an operation",
@@ -289,7 +291,7 @@ def test_known_deviations_match_by_operation_path_and_layer(tmp_path: Path) -> N
 def test_a_bad_known_deviations_file_is_named(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(content)
-    with pytest.raises(ReferenceError, match=f"bad.json: .*{message}"):
+    with pytest.raises(ReferenceFileError, match=f"bad.json: .*{message}"):
         load_known_deviations(path)
 
 

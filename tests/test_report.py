@@ -6,12 +6,17 @@ from typing import Any
 
 import pytest
 
-from pytest_ecr.baseline import BaselineError, baseline_from_report, compare_baseline, load_baseline
 from pytest_ecr.cli import main
-from pytest_ecr.report import (
+from pytest_ecr.conformance import (
+    BaselineError,
     Matrix,
-    ReportError,
     Result,
+    baseline_from_report,
+    compare_baseline,
+    load_baseline,
+)
+from pytest_ecr.report import (
+    ReportError,
     compare_terminal,
     load_report,
     render_html,
@@ -115,7 +120,7 @@ def test_report_files_round_trip_and_bad_ones_are_named(tmp_path: Path) -> None:
     write_json(path, sample())
     assert load_report(path) == json.loads(path.read_text())
     (tmp_path / "x.json").write_text("{}")
-    with pytest.raises(ReportError, match=r"x\.json: not a pytest-ecr report"):
+    with pytest.raises(ReportError, match=r"x\.json: not a pytest-ecr-report file"):
         load_report(tmp_path / "x.json")
     with pytest.raises(ReportError, match=r"nope\.json: cannot read it"):
         load_report(tmp_path / "nope.json")
@@ -134,7 +139,7 @@ def test_baseline_names_the_test_and_both_outcomes(tmp_path: Path) -> None:
         "c/test_a.py::test_ok: new test, outcome pass (not in the baseline)",
     ]
     (tmp_path / "b.json").write_text('{"format": "pytest-ecr-baseline", "version": 9}')
-    with pytest.raises(BaselineError, match="expected version 1"):
+    with pytest.raises(BaselineError, match="pytest-ecr-baseline version 9, expected 1"):
         load_baseline(tmp_path / "b.json")
 
 

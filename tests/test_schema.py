@@ -345,8 +345,8 @@ def _recorded_bodies() -> list[tuple[str, Any]]:
     bodies = []
     for path in sorted((Path(__file__).resolve().parents[1] / "cassettes").rglob("*.yaml")):
         for interaction in read_cassette(path)[1]:
-            if interaction.status == 200 and interaction.response.startswith("{"):
-                bodies.append((interaction.operation, json.loads(interaction.response)))
+            if interaction.status == 200 and interaction.text.startswith("{"):
+                bodies.append((interaction.operation, json.loads(interaction.text)))
     return bodies
 
 

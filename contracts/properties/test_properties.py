@@ -36,9 +36,9 @@ from pytest_ecr.suite import VALIDATION_ERRORS, ids
 
 
 @pytest.fixture
-def hypothesis_settings(pytestconfig: pytest.Config, ecr_settings: EcrSettings) -> Iterator[Any]:
+def hypothesis_settings(ecr_settings: EcrSettings) -> Iterator[Any]:
     with repeatable_generation():
-        yield property_settings(pytestconfig, ecr_settings.target)
+        yield property_settings(ecr_settings)
 
 
 def names_under(root: str) -> st.SearchStrategy[str]:
