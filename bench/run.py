@@ -34,12 +34,12 @@ from botocore.config import Config  # noqa: E402
 
 from pytest_ecr.cassettes import (  # noqa: E402
     Engine,
-    Scrubber,
     cassette_path,
     read_cassette,
     recording_meta,
 )
 from pytest_ecr.model import load_model  # noqa: E402
+from pytest_ecr.scrub import Scrubber  # noqa: E402
 from pytest_ecr.wire import CURRENT_SCOPE, Exchange, RawBody, Tap  # noqa: E402
 
 FAKE = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}

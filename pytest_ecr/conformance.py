@@ -22,9 +22,9 @@ import pytest
 
 from .deviations import suite_id
 from .jsonfiles import FileFormatError, dump, load
-from .keys import SETTINGS_KEY
 from .report import REPORT, render_html, render_terminal, write_json
 from .report import VERSION as REPORT_VERSION
+from .settings import SETTINGS_KEY
 from .terms import ASPECTS, OUTCOMES, Outcome
 
 BASELINE = "pytest-ecr-baseline"

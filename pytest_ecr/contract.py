@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from botocore import xform_name
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
@@ -86,6 +87,11 @@ class ErrorResult:
     message: str
     status: int
     exchange: Exchange
+
+
+#: The contract client of the test under way (``item.stash``): its exchanges, notes and
+#: the error codes it expected.
+CONTRACT_KEY: pytest.StashKey[ContractClient] = pytest.StashKey()
 
 
 class ContractClient(Subscriber):

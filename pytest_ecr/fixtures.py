@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 from botocore.client import BaseClient
 
-from .contract import ContractClient
-from .keys import CONTRACT_KEY, RUN_KEY, SETTINGS_KEY
+from .contract import CONTRACT_KEY, ContractClient
 from .resources import Image, ImageFactory, Repository, RepositoryFactory
-from .run import EcrRun, registry_key
-from .settings import EcrSettings
+from .run import RUN_KEY, EcrRun, registry_key
+from .settings import SETTINGS_KEY, EcrSettings
 from .suite import RegistrySettings, Scenario
 from .targets import Target
 

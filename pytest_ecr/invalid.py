@@ -18,17 +18,18 @@ from typing import Any, Literal
 from botocore.model import Shape
 
 from .model import children, load_model
-from .schema import translate_pattern
+from .patterns import translate_pattern
 
 Constraint = Literal["min", "max", "pattern", "enum"]
-Path = tuple[str | int, ...]
+#: Where a member is in a request: keys and list indexes, outermost first.
+MemberPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
 class ConstraintCase:
     operation: str
     #: Where the member sits in the request; list items are ``0``.
-    path: Path
+    path: MemberPath
     shape: str
     type_name: str
     constraint: Constraint
@@ -40,7 +41,7 @@ class ConstraintCase:
         return f"{where.replace('.[', '[')}-{self.constraint}"
 
 
-def _cases(operation: str, shape: Shape, path: Path) -> Iterator[ConstraintCase]:
+def _cases(operation: str, shape: Shape, path: MemberPath) -> Iterator[ConstraintCase]:
     meta = shape.metadata
     for constraint in ("min", "max", "pattern", "enum"):
         if constraint not in meta:
@@ -74,14 +75,14 @@ def constraint_cases(operation: str) -> list[ConstraintCase]:
     return list(_cases(operation, shape, ()))
 
 
-def get_path(request: Any, path: Path) -> Any:
+def get_path(request: Any, path: MemberPath) -> Any:
     value = request
     for part in path:
         value = value[part]
     return value
 
 
-def has_path(request: Any, path: Path) -> bool:
+def has_path(request: Any, path: MemberPath) -> bool:
     try:
         get_path(request, path)
     except (KeyError, IndexError, TypeError):
@@ -89,7 +90,7 @@ def has_path(request: Any, path: Path) -> bool:
     return True
 
 
-def with_value(request: dict[str, Any], path: Path, value: Any) -> dict[str, Any]:
+def with_value(request: dict[str, Any], path: MemberPath, value: Any) -> dict[str, Any]:
     """A deep copy of ``request`` with the member at ``path`` replaced."""
     out = copy.deepcopy(request)
     parent = get_path(out, path[:-1])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import botocore
-import botocore.session
+import botocore.loaders
 from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 
 SERVICE_NAME = "ecr"
@@ -238,7 +238,9 @@ def children(shape: Shape) -> list[Shape]:
 @functools.cache
 def load_model() -> EcrModel:
     """Load the ECR model from the installed botocore (once per process)."""
-    loader = botocore.session.get_session().get_component("data_loader")
+    # A loader of botocore's own data files, not a session's: a session reads the AWS
+    # profile and config, and a broken one must not break a run that loads the model.
+    loader = botocore.loaders.Loader()
     raw = loader.load_service_model(SERVICE_NAME, "service-2")
     api_version = raw["metadata"]["apiVersion"]
     paginators = loader.load_service_model(SERVICE_NAME, "paginators-1", api_version)

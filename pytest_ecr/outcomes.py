@@ -5,7 +5,7 @@ fails, and a test that declares ``triggers=`` but never expects that error is th
 error.
 
 Each contract test's outcome, with its violations, goes into the report as one entry
-(:data:`~pytest_ecr.keys.RESULT_KEY` in the item's stash, and the report's ``ecr_result``
+(:data:`RESULT_KEY` in the item's stash, and the report's ``ecr_result``
 attribute, which crosses pytest-xdist with the report).
 """
 
@@ -16,13 +16,15 @@ from typing import Any
 
 import pytest
 
-from .keys import CONTRACT_KEY, RESULT_KEY, SETTINGS_KEY
 from .markers import check_contract_marks, contract_of
+from .settings import SETTINGS_KEY
 
 UNSUPPORTED_PREFIX = "unsupported: "
 DEVIATION_PREFIX = "known deviation: "
 #: The stash key of a test's known deviation (its reason), set at collection.
 DEVIATION_KEY = pytest.StashKey[str]()
+#: The test's entry of the conformance report (``item.stash``), from its report hook.
+RESULT_KEY = pytest.StashKey[dict[str, Any]]()
 #: The report attribute that carries a contract test's entry of the conformance report.
 RESULT_ATTRIBUTE = "ecr_result"
 
@@ -123,7 +125,7 @@ class Outcomes:
         mark = contract_of(item)
         if mark is None or not mark.complete:
             return report
-        contract = item.stash.get(CONTRACT_KEY, None)
+        contract = _contract(item)
         if contract is not None and report.when == "call" and report.failed:
             _explain_failure(report, contract, call.excinfo)
         outcome = _outcome(report, call.excinfo)
@@ -159,7 +161,7 @@ def _check_triggers(item: pytest.Item) -> None:
     from .contract import SuiteError
 
     mark = contract_of(item)
-    contract = item.stash.get(CONTRACT_KEY, None)
+    contract = _contract(item)
     if mark is None or mark.triggers is None or contract is None:
         return
     if mark.triggers not in contract.expected_codes:
@@ -258,3 +260,11 @@ def _reason(report: pytest.TestReport) -> str:
         text = report.longreprtext.strip()
         return text.splitlines()[-1][:1000] if text else ""
     return ""
+
+
+def _contract(item: pytest.Item) -> Any:
+    """The test's contract client, if it used one (imported late: a run that never asks
+    for ECR loads none of it)."""
+    from .contract import CONTRACT_KEY
+
+    return item.stash.get(CONTRACT_KEY, None)

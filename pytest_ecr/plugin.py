@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from .keys import RUN_KEY, SETTINGS_KEY
 from .markers import LINES
-from .settings import SPECS, SettingsError, resolve_settings
+from .settings import SETTINGS_KEY, SPECS, SettingsError, resolve_settings
 
 #: The fixtures (``ecr_client``, ``ecr_repository``, ...), registered with the plugin.
 pytest_plugins = ("pytest_ecr.fixtures",)
@@ -52,10 +51,10 @@ def _register(config: pytest.Config) -> None:
 
     from .conformance import Collector
     from .outcomes import Outcomes
-    from .run import AwsGuard, EcrRun, RunPlugin, run_id_for
+    from .run import RUN_KEY, AwsGuard, EcrRun, RunPlugin, run_id_for, worker_of
 
     settings = config.stash[SETTINGS_KEY]
-    run = EcrRun(settings, run_id_for(config, settings), config.rootpath)
+    run = EcrRun(settings, run_id_for(config, settings), config.rootpath, worker_of(config))
     config.stash[RUN_KEY] = run
     worker = hasattr(config, "workerinput")
     plugins = config.pluginmanager
@@ -82,6 +81,7 @@ def _report_meta(config: pytest.Config) -> dict[str, Any]:
     import botocore
 
     from . import __version__
+    from .run import RUN_KEY
 
     settings = config.stash[SETTINGS_KEY]
     run = config.stash[RUN_KEY]

@@ -5,7 +5,6 @@ and ledger, wired once from the settings (and started on first use).
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from collections.abc import Generator
 from pathlib import Path
@@ -16,7 +15,6 @@ import pytest
 from .cassettes import (
     CassetteError,
     Engine,
-    Scrubber,
     SocketGuard,
     read_index,
     recording_meta,
@@ -27,15 +25,21 @@ from .model import load_model
 from .reference.differ import Differ
 from .reference.files import KnownDeviation, Reference, ReferenceFileError, load_known_deviations
 from .resources import CleanupError, Ledger, Namer, new_run_id
+from .scrub import Scrubber
 from .settings import EcrSettings
 from .targets import AwsTarget, ReplayTarget, Target, TargetUnavailable, make_target
 from .wire import in_scope
+
+#: Where the run lives (``config.stash``).
+RUN_KEY: pytest.StashKey[EcrRun] = pytest.StashKey()
 
 
 class EcrRun:
     """The run's target, client, names and ledger; started on first use."""
 
-    def __init__(self, settings: EcrSettings, run_id: str, rootdir: Path) -> None:
+    def __init__(
+        self, settings: EcrSettings, run_id: str, rootdir: Path, worker: str = "main"
+    ) -> None:
         self.settings = settings
         self.target: Target = make_target(settings)
         self.engine: Engine | None = None
@@ -47,7 +51,7 @@ class EcrRun:
         self.namer = Namer(
             prefix=settings.name_prefix,
             run_id=(settings.run_id or "rcassette") if repeatable else run_id,
-            worker="main" if repeatable else os.environ.get("PYTEST_XDIST_WORKER", "main"),
+            worker="main" if repeatable else worker,
             repeatable=repeatable,
         )
         self.differ: Differ | None = None
@@ -147,6 +151,13 @@ def run_id_for(config: pytest.Config, settings: EcrSettings) -> str:
     if workerinput and workerinput.get("ecr_run_id"):
         return str(workerinput["ecr_run_id"])
     return settings.run_id or new_run_id()
+
+
+def worker_of(config: pytest.Config) -> str:
+    """The pytest-xdist worker this process is (``gw0``, ...), or ``main``: from the
+    worker's own input, never from the environment, which child processes inherit."""
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    return str(workerinput.get("workerid", "main")) if workerinput else "main"
 
 
 def registry_key(run: EcrRun) -> str:

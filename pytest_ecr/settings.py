@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar, cast, get_args
 from urllib.parse import urlsplit
 
+import pytest
+
 TargetName = Literal["moto", "moto-server", "url", "aws", "replay"]
 TARGETS: tuple[str, ...] = get_args(TargetName)
 DEFAULT_REGION = "us-east-1"
@@ -546,3 +548,7 @@ def resolve_settings(
             "pass --ecr-allow-aws (or set PYTEST_ECR_ALLOW_AWS=1) to allow it",
         )
     return EcrSettings(**values, sources=sources)
+
+
+#: Where the run's resolved settings live (``config.stash``).
+SETTINGS_KEY: pytest.StashKey[EcrSettings] = pytest.StashKey()

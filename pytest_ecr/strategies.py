@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from .invalid import ConstraintCase, NoInvalidValue, constraint_cases, get_path, invalid_value
 from .invalid import with_value as _with_value
 from .model import children, load_model
-from .schema import translate_pattern
+from .patterns import translate_pattern
 from .settings import EcrSettings
 
 STRING_CAP = 64

@@ -81,18 +81,44 @@ def moto_server() -> Iterator[str]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def moto_server_client(moto_server: str) -> Any:
-    """A plain client of :func:`moto_server`, for looking at what a run left behind."""
+@pytest.fixture
+def own_moto_server() -> Iterator[str]:
+    """A moto server of the test's own, for tests whose runs change registry-wide state
+    (the shared :func:`moto_server` must stay as every test found it)."""
+    from pytest_ecr.targets import MotoServerTarget
+
+    server = MotoServerTarget(EcrSettings(target="moto-server"))
+    server.start()
+    assert server.endpoint_url is not None
+    yield server.endpoint_url
+    server.stop()
+
+
+def client_of(endpoint: str) -> Any:
+    """A plain client of an endpoint, for looking at what a run left behind."""
     import boto3
 
     return boto3.client(
         "ecr",
-        endpoint_url=moto_server,
+        endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+
+
+@pytest.fixture(scope="session")
+def moto_server_client(moto_server: str) -> Any:
+    """A plain client of :func:`moto_server`, for looking at what a run left behind."""
+    return client_of(moto_server)
+
+
+@pytest.fixture(autouse=True)
+def _no_xdist_identity_for_children(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs a test starts (pytester, subprocesses) are not xdist workers of this run,
+    whatever the environment they inherit says."""
+    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def repositories_under(client: Any, prefix: str) -> list[str]:

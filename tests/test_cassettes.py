@@ -11,18 +11,17 @@ import pytest
 import yaml
 
 from pytest_ecr.cassettes import (
-    FAKE_TOKEN,
     CassetteError,
     Engine,
     NetworkBlocked,
     ReplayMismatch,
-    Scrubber,
     SocketGuard,
     cassette_path,
     read_cassette,
     recording_meta,
     write_cassette,
 )
+from pytest_ecr.scrub import FAKE_TOKEN, Scrubber
 from pytest_ecr.wire import Exchange, Tap, canonical_body, in_scope
 
 from .conftest import CannedTarget, ok

@@ -290,6 +290,7 @@ def test_sweep_refuses_a_target_that_does_not_outlive_a_run() -> None:
     assert "give --ecr-endpoint-url URL" in result.stderr
 
 
+@pytest.mark.slow
 def test_xdist_runs_against_one_server_match_a_serial_run(
     pytester: pytest.Pytester, moto_server: str, moto_server_client: Any
 ) -> None:

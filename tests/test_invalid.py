@@ -11,7 +11,8 @@ from pytest_ecr.invalid import (
     invalid_value,
     with_value,
 )
-from pytest_ecr.schema import translate_pattern, validate
+from pytest_ecr.patterns import translate_pattern
+from pytest_ecr.schema import validate
 
 
 def case(operation: str, ident: str) -> ConstraintCase:

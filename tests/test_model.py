@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+import copy
+
 import boto3
 import botocore
+import pytest
 
-from pytest_ecr.model import COMMON_ERRORS, load_model
+from pytest_ecr.model import COMMON_ERRORS, EcrModel, load_model
 
 
-def test_model_is_loaded_once() -> None:
-    assert load_model() is load_model()
+def test_loading_the_model_reads_no_aws_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model is botocore's data files: a broken profile or config must not matter."""
+    load_model.cache_clear()
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
+    monkeypatch.setenv("AWS_DATA_PATH", "/nonexistent/data")
+    assert "DescribeImages" in load_model().operation_names
+    load_model.cache_clear()
 
 
 def test_operations_are_those_of_the_installed_botocore() -> None:
@@ -44,7 +53,15 @@ def test_modeled_and_allowed_errors() -> None:
     assert model.allowed_errors("DescribeImages") == errors | COMMON_ERRORS
 
 
-def test_checksum_changes_with_the_operation() -> None:
+def test_checksum_changes_with_the_operation_definition() -> None:
+    """A change to a shape an operation reaches changes its checksum, and only the
+    checksums of the operations that reach it."""
     model = load_model()
-    assert model.operation_checksum("DescribeImages") == model.operation_checksum("DescribeImages")
+    raw = copy.deepcopy(dict(model.raw_service))
+    raw["shapes"]["DescribeImagesFilter"]["members"]["newMember"] = {"shape": "TagStatus"}
+    changed = EcrModel(raw, {}, {})
+    assert changed.operation_checksum("DescribeImages") != model.operation_checksum(
+        "DescribeImages"
+    )
+    assert changed.operation_checksum("ListImages") == model.operation_checksum("ListImages")
     assert model.operation_checksum("DescribeImages") != model.operation_checksum("ListImages")

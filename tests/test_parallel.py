@@ -6,8 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,7 +15,7 @@ from pytest_ecr.conformance import baseline_from_report
 from pytest_ecr.run import EcrRun, registry_key
 from pytest_ecr.settings import EcrSettings
 
-from .conftest import repositories_under
+from .conftest import client_of, repositories_under
 
 CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
 
@@ -66,12 +66,14 @@ def _outcomes(report: Path) -> dict[str, str]:
     return outcomes
 
 
+@pytest.mark.slow
 def test_contracts_under_xdist_beside_another_run_match_a_serial_run(
-    pytester: pytest.Pytester, moto_server: str, moto_server_client: Any
+    pytester: pytest.Pytester, own_moto_server: str
 ) -> None:
     """``-n 4`` against one server gives every contract the outcome a serial run gives it,
     while a second run holds its own repositories on the same server; neither run sees
-    or deletes the other's resources."""
+    or deletes the other's resources. The server is this test's own: the runs change it."""
+    moto_server = own_moto_server
     serial = pytester.path / "serial.json"
     subprocess.run(
         _contracts(moto_server, serial), cwd=pytester.path, capture_output=True, timeout=900
@@ -95,8 +97,11 @@ def test_contracts_under_xdist_beside_another_run_match_a_serial_run(
     )
     try:
         ready = pytester.path / "ready"
+        deadline = time.monotonic() + 300
         while not ready.exists():
             assert neighbour.poll() is None, neighbour.communicate()[0].decode()
+            assert time.monotonic() < deadline, "the neighbour never got ready"
+            time.sleep(0.1)
         parallel = pytester.path / "parallel.json"
         subprocess.run(
             _contracts(moto_server, parallel, "-n", "4"),
@@ -118,7 +123,7 @@ def test_contracts_under_xdist_beside_another_run_match_a_serial_run(
         if expected.get(t) != got.get(t)
     }
     assert differences == {}
-    assert repositories_under(moto_server_client, "pytest-ecr") == []
+    assert repositories_under(client_of(moto_server), "pytest-ecr") == []
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ REGISTRY_WIDE = (
 )
 
 
+@pytest.mark.slow
 def test_registry_settings_are_restored_after_a_run(
     pytester: pytest.Pytester, moto_server: str, moto_server_client: Any, tmp_path: Path
 ) -> None:

@@ -14,14 +14,8 @@ from botocore.model import ShapeResolver
 
 from pytest_ecr import schema
 from pytest_ecr.model import load_model
-from pytest_ecr.schema import (
-    EcrModelWarning,
-    PatternTranslationError,
-    build_schema,
-    translate_pattern,
-    validate,
-    validate_with,
-)
+from pytest_ecr.patterns import EcrModelWarning, PatternTranslationError, translate_pattern
+from pytest_ecr.schema import build_schema, validate, validate_with
 
 
 def inline(shapes: dict[str, Any], root: str = "Root") -> jsonschema.Draft202012Validator:
@@ -66,15 +60,12 @@ def test_every_model_pattern_translates() -> None:
             re.compile(translate_pattern(pattern))
 
 
-def test_validators_are_cached_per_shape() -> None:
-    assert schema.validator_for("DescribeImages", "output") is schema.validator_for(
-        "DescribeImages", "output"
-    )
-    # ListImages and BatchDeleteImage share no output shape; DescribeImages' input and
-    # output are different shapes.
-    assert schema.validator_for("DescribeImages", "input") is not schema.validator_for(
-        "DescribeImages", "output"
-    )
+def test_one_shape_is_held_to_its_minimum_in_requests_only() -> None:
+    """ImageIdentifierList (min 1) is BatchDeleteImage's input and ListImages' output: a
+    request must name an image, an answer may list none."""
+    assert schema.validate("ListImages", "output", {"imageIds": []}).ok
+    refused = schema.validate("BatchDeleteImage", "input", {"repositoryName": "ab", "imageIds": []})
+    assert [v.path for v in refused.violations] == ["$.imageIds"]
 
 
 # -- one table entry per botocore type ---------------------------------------

@@ -7,7 +7,6 @@ one function per waiter. A waiter that botocore adds later fails
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -89,11 +88,9 @@ def test_waiter_reaches_success(
                 f"{waiter.name}: the {acceptor.state} acceptor reads {acceptor.argument!r}, "
                 f"which the answer does not have"
             )
-    started = time.monotonic()
     ecr_contract.client.get_waiter(xform_name(waiter.name)).wait(
         **params, WaiterConfig=_config(waiter, ecr_settings)
     )
-    assert time.monotonic() - started <= waiter.delay * waiter.max_attempts + 60
 
 
 @pytest.mark.parametrize("waiter", WAITERS)

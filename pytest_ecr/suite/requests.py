@@ -10,22 +10,26 @@ from ..contract import ContractClient
 from ..resources import Repository
 
 
+def _own_account_policy(registry_id: str, actions: list[str], resource: str = "") -> str:
+    """An IAM policy document allowing the registry's own account ``actions``."""
+    statement: dict[str, Any] = {
+        "Sid": "pytest-ecr",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{registry_id}:root"},
+        "Action": actions,
+    }
+    if resource:
+        statement["Resource"] = resource
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
 def registry_policy(registry_id: str, region: str) -> str:
     """A registry policy letting the registry's own account replicate into it (Amazon ECR
     User Guide, "Private registry permissions")."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "pytest-ecr",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{registry_id}:root"},
-                    "Action": ["ecr:ReplicateImage"],
-                    "Resource": f"arn:aws:ecr:{region}:{registry_id}:repository/*",
-                }
-            ],
-        }
+    return _own_account_policy(
+        registry_id,
+        ["ecr:ReplicateImage"],
+        f"arn:aws:ecr:{region}:{registry_id}:repository/*",
     )
 
 
@@ -98,19 +102,7 @@ LIFECYCLE_POLICY = json.dumps(
 
 def repository_policy(registry_id: str) -> str:
     """A repository policy that lets the registry's own account pull."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "pytest-ecr",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{registry_id}:root"},
-                    "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                }
-            ],
-        }
-    )
+    return _own_account_policy(registry_id, ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"])
 
 
 def ids(repository: Repository) -> dict[str, str]:
