@@ -7,19 +7,16 @@ from typing import Any
 import pytest
 
 from pytest_ecr import ContractClient
-from pytest_ecr.settings import EcrSettings
 from pytest_ecr.suite import (
     LIFECYCLE_POLICY,
     LIMIT_EXCEPTION,
-    SERVER_EXCEPTION,
+    Contract,
+    Evidence,
     Scenario,
-    allow_registry_changes,
     repository_policy,
-    validation_tests,
 )
 
 OPERATION = "CreateRepositoryCreationTemplate"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def template(s: Scenario, prefix: str) -> dict[str, Any]:
@@ -49,12 +46,17 @@ def undo(client: Any, created: dict[str, Any]) -> None:
     )
 
 
-test_validation = validation_tests(OPERATION, valid_request, undo=undo)
-
-UNTRIGGERED = {
-    "ServerException": SERVER_EXCEPTION,
-    "LimitExceededException": LIMIT_EXCEPTION + " (creation templates per registry)",
-}
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    untriggered={
+        "LimitExceededException": LIMIT_EXCEPTION + " (creation templates per registry)",
+    },
+    registry_wide=True,
+    undo=undo,
+    # No public AWS answer to a constraint violation of this operation.
+    validation=Evidence("model", "botocore's ECR model: the input shape's constraints"),
+)
 
 
 def create(contract: ContractClient, s: Scenario, **fields: Any) -> str:
@@ -68,11 +70,20 @@ def create(contract: ContractClient, s: Scenario, **fields: Any) -> str:
     return prefix
 
 
-@pytest.mark.ecr_contract(aspect="behavior")
-def test_template_is_described(
-    ecr_contract: ContractClient, ecr_scenario: Scenario, ecr_settings: EcrSettings
-) -> None:
-    allow_registry_changes(ecr_settings)
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="aws-verified",
+    source="hashicorp/terraform-provider-aws:internal/service/ecr/repository_creation_template_test.go",
+)
+def test_template_is_described(ecr_contract: ContractClient, ecr_scenario: Scenario) -> None:
+    """A new template is described with its prefix, description, tag mutability and
+    ``appliedFor``.
+
+    Evidence: aws-verified,
+    hashicorp/terraform-provider-aws:internal/service/ecr/repository_creation_template_test.go:
+    TestAccECRRepositoryCreationTemplate_basic reads these back from AWS through
+    DescribeRepositoryCreationTemplates.
+    """
     prefix = create(
         ecr_contract, ecr_scenario, description="pytest-ecr", imageTagMutability="IMMUTABLE"
     )
@@ -85,11 +96,20 @@ def test_template_is_described(
     assert described["appliedFor"] == ["REPLICATION"]
 
 
-@pytest.mark.ecr_contract(aspect="errors", triggers="TemplateAlreadyExistsException")
-def test_same_prefix_twice(
-    ecr_contract: ContractClient, ecr_scenario: Scenario, ecr_settings: EcrSettings
-) -> None:
-    allow_registry_changes(ecr_settings)
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    triggers="TemplateAlreadyExistsException",
+    tier="aws-verified",
+    source="hashicorp/terraform-provider-aws:internal/service/ecr/repository_creation_template_test.go",
+)
+def test_same_prefix_twice(ecr_contract: ContractClient, ecr_scenario: Scenario) -> None:
+    """A second template with the same prefix is refused.
+
+    Evidence: aws-verified,
+    hashicorp/terraform-provider-aws:internal/service/ecr/repository_creation_template_test.go:
+    TestAccECRRepositoryCreationTemplate_failWhenAlreadyExists expects
+    ``TemplateAlreadyExistsException`` from AWS.
+    """
     prefix = create(ecr_contract, ecr_scenario)
     ecr_contract.expect_error(
         OPERATION, "TemplateAlreadyExistsException", prefix=prefix, appliedFor=["REPLICATION"]

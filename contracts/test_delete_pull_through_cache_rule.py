@@ -7,27 +7,38 @@ from typing import Any
 import pytest
 
 from pytest_ecr import ContractClient
-from pytest_ecr.settings import EcrSettings
-from pytest_ecr.suite import SERVER_EXCEPTION, Scenario, allow_registry_changes, validation_tests
+from pytest_ecr.suite import Contract, Evidence, Scenario
 
 OPERATION = "DeletePullThroughCacheRule"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
     return {"ecrRepositoryPrefix": s.short_unique("ptc"), "registryId": s.registry_id}
 
 
-test_validation = validation_tests(OPERATION, valid_request)
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    registry_wide=True,
+    # No public AWS answer to a constraint violation of this operation.
+    validation=Evidence("model", "botocore's ECR model: the input shape's constraints"),
+)
 
-UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
 
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="model",
+    source="botocore's ECR model: DeletePullThroughCacheRule output; "
+    "DescribePullThroughCacheRules' PullThroughCacheRuleNotFoundException",
+)
+def test_deleted_rule_is_gone(ecr_contract: ContractClient, ecr_scenario: Scenario) -> None:
+    """The answer names the deleted rule; describing its prefix is then refused.
 
-@pytest.mark.ecr_contract(aspect="behavior")
-def test_deleted_rule_is_gone(
-    ecr_contract: ContractClient, ecr_scenario: Scenario, ecr_settings: EcrSettings
-) -> None:
-    allow_registry_changes(ecr_settings)
+    Evidence: model, botocore's ECR model: the output members and Describe's not-found
+    error. Terraform's CheckDestroy (hashicorp/terraform-provider-aws:internal/service/ecr/
+    pull_through_cache_rule.go) accepts this error or an empty list, so it does not tell
+    which one AWS sends.
+    """
     prefix = ecr_scenario.short_unique("ptc")
     ecr_contract.call(
         "CreatePullThroughCacheRule",
@@ -50,8 +61,18 @@ def test_deleted_rule_is_gone(
     )
 
 
-@pytest.mark.ecr_contract(aspect="errors", triggers="PullThroughCacheRuleNotFoundException")
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    triggers="PullThroughCacheRuleNotFoundException",
+    tier="model",
+    source="botocore's ECR model: PullThroughCacheRuleNotFoundException of the operation",
+)
 def test_prefix_without_a_rule(ecr_contract: ContractClient, ecr_scenario: Scenario) -> None:
+    """Deleting a prefix that has no rule is refused.
+
+    Evidence: model, botocore's ECR model: the operation's errors (terraform's delete
+    tolerates the code: client code, not an observation).
+    """
     ecr_contract.expect_error(
         OPERATION,
         "PullThroughCacheRuleNotFoundException",

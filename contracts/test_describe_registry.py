@@ -8,28 +8,34 @@ import pytest
 
 from pytest_ecr import ContractClient
 from pytest_ecr.resources import Repository
-from pytest_ecr.suite import NO_INPUT, SERVER_EXCEPTION, Scenario, validation_tests
+from pytest_ecr.suite import NO_INPUT, Contract, Scenario
 
 OPERATION = "DescribeRegistry"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
     return {}
 
 
-test_validation = validation_tests(OPERATION, valid_request)
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    untriggered={"InvalidParameterException": NO_INPUT, "ValidationException": NO_INPUT},
+)
 
-UNTRIGGERED = {
-    "ServerException": SERVER_EXCEPTION,
-    "InvalidParameterException": NO_INPUT,
-    "ValidationException": NO_INPUT,
-}
+#: Real describe-registry and describe-repositories output of one account.
+SCANNING_BLOG = "https://brandonsherman.com/computers/aws/2024/12/13/ECR-scanning.html"
 
 
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(aspect="behavior", tier="aws-verified", source=SCANNING_BLOG)
 def test_registry_is_the_repositories_registry(
     ecr_contract: ContractClient, ecr_repository: Repository
 ) -> None:
+    """The registry described is the one the repositories are in.
+
+    Evidence: aws-verified, https://brandonsherman.com/computers/aws/2024/12/13/ECR-scanning.html:
+    real ``describe-registry`` output with the same ``registryId`` as the account's
+    repositories in ``describe-repositories``.
+    """
     answer = ecr_contract.call(OPERATION)
     assert answer["registryId"] == ecr_repository.registry_id

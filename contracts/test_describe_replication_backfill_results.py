@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 
 from pytest_ecr import ContractClient
-from pytest_ecr.suite import MISSING_UPLOAD_ID, SERVER_EXCEPTION, Scenario, validation_tests
+from pytest_ecr.suite import MISSING_UPLOAD_ID, Contract, Evidence, Scenario
 
 OPERATION = "DescribeReplicationBackfillResults"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
@@ -22,13 +21,26 @@ def valid_request(s: Scenario) -> dict[str, Any]:
     }
 
 
-test_validation = validation_tests(OPERATION, valid_request)
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    # No public AWS answer to a constraint violation of this (new) operation.
+    validation=Evidence("model", "botocore's ECR model: the input shape's constraints"),
+)
 
-UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
 
-
-@pytest.mark.ecr_contract(aspect="errors", triggers="ReplicationBackfillNotFoundException")
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    triggers="ReplicationBackfillNotFoundException",
+    tier="model",
+    source="botocore's ECR model: ReplicationBackfillNotFoundException of the operation",
+)
 def test_unknown_backfill(ecr_contract: ContractClient) -> None:
+    """A well-formed backfill id that names no backfill is refused.
+
+    Evidence: model, botocore's ECR model: the operation's errors ("The specified
+    replication backfill could not be found"); no public real output.
+    """
     ecr_contract.expect_error(
         OPERATION, "ReplicationBackfillNotFoundException", replicationBackfillId=MISSING_UPLOAD_ID
     )

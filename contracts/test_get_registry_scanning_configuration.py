@@ -8,31 +8,40 @@ import pytest
 
 from pytest_ecr import ContractClient
 from pytest_ecr.resources import Repository
-from pytest_ecr.suite import NO_INPUT, SERVER_EXCEPTION, Scenario, validation_tests
+from pytest_ecr.suite import NO_INPUT, Contract, Scenario
 
 OPERATION = "GetRegistryScanningConfiguration"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
     return {}
 
 
-test_validation = validation_tests(OPERATION, valid_request)
-
-UNTRIGGERED = {
-    "ServerException": SERVER_EXCEPTION,
-    "InvalidParameterException": NO_INPUT,
-    "ValidationException": NO_INPUT,
-}
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    untriggered={"InvalidParameterException": NO_INPUT, "ValidationException": NO_INPUT},
+)
 
 
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="aws-verified",
+    source="https://brandonsherman.com/computers/aws/2024/12/13/ECR-scanning.html; "
+    "hashicorp/terraform-provider-aws:internal/service/ecr/"
+    "registry_scanning_configuration_test.go",
+)
 def test_configuration_of_the_registry(
     ecr_contract: ContractClient, ecr_repository: Repository
 ) -> None:
     """ "When a registry scanning configuration is not defined, by default the BASIC scan
-    type is used" (the model's documentation of scanType): a scan type is always there."""
+    type is used" (the model's documentation of scanType): a scan type is always there.
+
+    Evidence: aws-verified, https://brandonsherman.com/computers/aws/2024/12/13/ECR-scanning.html:
+    real output ``{"registryId": "853082215256", "scanningConfiguration": {"scanType":
+    "BASIC", "rules": [...]}}`` (also terraform's acceptance tests,
+    hashicorp/terraform-provider-aws:internal/service/ecr/registry_scanning_configuration_test.go).
+    """
     answer = ecr_contract.call(OPERATION)
     assert answer["registryId"] == ecr_repository.registry_id
     assert answer["scanningConfiguration"]["scanType"] in ("BASIC", "ENHANCED")

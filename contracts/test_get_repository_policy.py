@@ -9,30 +9,40 @@ import pytest
 
 from pytest_ecr import ContractClient
 from pytest_ecr.resources import Repository
-from pytest_ecr.suite import (
-    MISSING_REPOSITORY,
-    SERVER_EXCEPTION,
-    Scenario,
-    ids,
-    repository_policy,
-    validation_tests,
-)
+from pytest_ecr.suite import Contract, Evidence, Scenario, ids, repository_policy
 
 OPERATION = "GetRepositoryPolicy"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
     return ids(s.repository)
 
 
-test_validation = validation_tests(OPERATION, valid_request)
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    # The "Invalid parameter at 'repositoryName' failed to satisfy constraint" answers in
+    # public are of other operations (CreateRepository, DescribeImages), not this one.
+    validation=Evidence("model", "botocore's ECR model: GetRepositoryPolicy's input constraints"),
+    missing_repository=Evidence(
+        "model", "botocore's ECR model: GetRepositoryPolicy lists RepositoryNotFoundException"
+    ),
+)
 
-UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
 
-
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="documented",
+    source="https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_GetRepositoryPolicy.html",
+)
 def test_policy_that_was_set(ecr_contract: ContractClient, ecr_repository: Repository) -> None:
+    """The policy SetRepositoryPolicy set, compared as parsed JSON (AWS may re-format it and
+    reorder list members, hashicorp/terraform-provider-aws#19365; the policy here has a
+    single principal).
+
+    Evidence: documented, API_GetRepositoryPolicy: the answer carries registryId,
+    repositoryName and policyText.
+    """
     policy = repository_policy(ecr_repository.registry_id)
     ecr_contract.call("SetRepositoryPolicy", **ids(ecr_repository), policyText=policy)
     got = ecr_contract.call(OPERATION, **ids(ecr_repository))
@@ -41,15 +51,15 @@ def test_policy_that_was_set(ecr_contract: ContractClient, ecr_repository: Repos
     assert json.loads(got["policyText"]) == json.loads(policy)
 
 
-@pytest.mark.ecr_contract(aspect="errors", triggers="RepositoryPolicyNotFoundException")
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    triggers="RepositoryPolicyNotFoundException",
+    tier="aws-verified",
+    source="snyk/driftctl#1549",
+)
 def test_repository_without_a_policy(
     ecr_contract: ContractClient, ecr_repository: Repository
 ) -> None:
+    """Evidence: aws-verified, snyk/driftctl#1549: "RepositoryPolicyNotFoundException:
+    Repository policy does not exist for the repository with name ..."."""
     ecr_contract.expect_error(OPERATION, "RepositoryPolicyNotFoundException", **ids(ecr_repository))
-
-
-@pytest.mark.ecr_contract(aspect="errors", triggers="RepositoryNotFoundException")
-def test_missing_repository(ecr_contract: ContractClient) -> None:
-    ecr_contract.expect_error(
-        OPERATION, "RepositoryNotFoundException", repositoryName=MISSING_REPOSITORY
-    )

@@ -8,17 +8,9 @@ import pytest
 
 from pytest_ecr import ContractClient
 from pytest_ecr.resources import ImageFactory, Repository
-from pytest_ecr.suite import (
-    MISSING_DIGEST,
-    MISSING_REPOSITORY,
-    SERVER_EXCEPTION,
-    Scenario,
-    ids,
-    validation_tests,
-)
+from pytest_ecr.suite import Contract, Evidence, Scenario, ids
 
 OPERATION = "ListImageReferrers"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 SBOM = "application/vnd.example.sbom+json"
 
@@ -32,24 +24,38 @@ def valid_request(s: Scenario) -> dict[str, Any]:
     }
 
 
-test_validation = validation_tests(OPERATION, valid_request)
-
-UNTRIGGERED = {
-    "ServerException": SERVER_EXCEPTION,
-    "UnableToListUpstreamImageReferrersException": (
-        "needs a pull-through cache rule whose upstream registry is unreachable; the suite "
-        "does not reach upstream registries"
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    untriggered={
+        "UnableToListUpstreamImageReferrersException": (
+            "needs a pull-through cache rule whose upstream registry is unreachable; the suite "
+            "does not reach upstream registries"
+        ),
+    },
+    validation=Evidence("model", "botocore's ECR model: ListImageReferrers's input constraints"),
+    missing_repository=Evidence(
+        "model", "botocore's ECR model: ListImageReferrers lists RepositoryNotFoundException"
     ),
-}
+)
 
 
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="documented",
+    source="https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ListImageReferrers.html",
+)
 def test_artifact_with_a_subject_is_listed(
     ecr_contract: ContractClient, ecr_image_factory: ImageFactory, ecr_repository: Repository
 ) -> None:
     """An OCI artifact whose ``subject`` is an image is one of that image's referrers, with
     its digest, media type, artifact type and size (OCI distribution-spec v1.1,
-    "Listing Referrers")."""
+    "Listing Referrers").
+
+    Evidence: documented, API_ListImageReferrers ("Lists the artifacts associated with a
+    specified subject image") and OCI distribution-spec v1.1, "Listing Referrers" (a
+    referrer's size is its manifest's, as in every OCI descriptor).
+    """
     subject = ecr_image_factory.push(ecr_repository, manifest_format="oci", tags=["v1"])
     artifact = ecr_image_factory.push(
         ecr_repository, tags=[], artifact_type=SBOM, subject=subject, seed="sbom"
@@ -69,13 +75,3 @@ def test_artifact_with_a_subject_is_listed(
         filter={"artifactTypes": ["application/vnd.example.other"]},
     )
     assert other["referrers"] == []
-
-
-@pytest.mark.ecr_contract(aspect="errors", triggers="RepositoryNotFoundException")
-def test_missing_repository(ecr_contract: ContractClient) -> None:
-    ecr_contract.expect_error(
-        OPERATION,
-        "RepositoryNotFoundException",
-        repositoryName=MISSING_REPOSITORY,
-        subjectId={"imageDigest": MISSING_DIGEST},
-    )

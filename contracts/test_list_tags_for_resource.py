@@ -8,49 +8,66 @@ import pytest
 
 from pytest_ecr import ContractClient
 from pytest_ecr.resources import Repository
-from pytest_ecr.suite import MISSING_REPOSITORY, SERVER_EXCEPTION, Scenario, validation_tests
+from pytest_ecr.suite import MISSING_REPOSITORY, Contract, Evidence, Scenario
 
 OPERATION = "ListTagsForResource"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
     return {"resourceArn": s.repository.arn}
 
 
-test_validation = validation_tests(OPERATION, valid_request)
-
-MALFORMED_ARN_CODES = ["InvalidParameterException", "RepositoryNotFoundException"]
-
-UNTRIGGERED = {
-    "InvalidParameterException": (
-        "the only constrained input is an ARN, and whether AWS answers a malformed one with "
-        "InvalidParameterException or RepositoryNotFoundException is not documented; "
-        "test_malformed_arn accepts either"
-    ),
-    "ServerException": SERVER_EXCEPTION,
-}
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    validation=Evidence("model", "botocore's ECR model: resourceArn has no constraints"),
+)
 
 
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="documented",
+    source="aws/aws-cli:awscli/examples/ecr/list-tags-for-resource.rst",
+)
 @pytest.mark.ecr_repository(tags={"team": "a", "empty": ""})
 def test_tags_set_at_creation_are_listed(
     ecr_contract: ContractClient, ecr_repository: Repository
 ) -> None:
+    """Evidence: documented, aws-cli example list-tags-for-resource: tags are listed as
+    Key/Value pairs. (An empty value is allowed by the model; no public output shows one.)"""
     listed = ecr_contract.call(OPERATION, resourceArn=ecr_repository.arn)["tags"]
     pairs = {(t["Key"], t["Value"]) for t in listed}
     assert {("team", "a"), ("empty", "")} <= pairs
     assert len(pairs) == len(listed), "each key once"
 
 
-@pytest.mark.ecr_contract(aspect="errors", triggers="RepositoryNotFoundException")
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    triggers="RepositoryNotFoundException",
+    tier="aws-verified",
+    source="prowler-cloud/prowler#2239",
+)
 def test_missing_repository(ecr_contract: ContractClient, ecr_repository: Repository) -> None:
+    """The ARN of a repository that does not exist answers RepositoryNotFoundException.
+
+    Evidence: aws-verified, prowler-cloud/prowler#2239: "An error occurred
+    (RepositoryNotFoundException) when calling the ListTagsForResource operation".
+    """
     arn = ecr_repository.arn.replace(ecr_repository.name, MISSING_REPOSITORY)
     ecr_contract.expect_error(OPERATION, "RepositoryNotFoundException", resourceArn=arn)
 
 
-@pytest.mark.ecr_contract(aspect="errors")
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    triggers="InvalidParameterException",
+    tier="aws-verified",
+    source="boto/boto3#2774",
+)
 def test_malformed_arn(ecr_contract: ContractClient) -> None:
-    """A malformed ARN names no repository: refused with InvalidParameterException or
-    RepositoryNotFoundException (which of the two AWS answers is not documented)."""
-    ecr_contract.expect_error(OPERATION, MALFORMED_ARN_CODES, resourceArn="not-an-arn")
+    """An ARN ECR cannot read is refused with InvalidParameterException.
+
+    Evidence: aws-verified, boto/boto3#2774: real ECR answered ListTagsForResource
+    "InvalidParameterException ... The ARN provided is invalid." (for an ECR repository
+    ARN it refused; no public output for this exact value).
+    """
+    ecr_contract.expect_error(OPERATION, "InvalidParameterException", resourceArn="not-an-arn")

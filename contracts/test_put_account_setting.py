@@ -9,15 +9,14 @@ import pytest
 from pytest_ecr import ContractClient
 from pytest_ecr.suite import (
     LIMIT_EXCEPTION,
-    SERVER_EXCEPTION,
     VALIDATION_ERRORS,
+    Contract,
+    Evidence,
     RegistrySettings,
     Scenario,
-    validation_tests,
 )
 
 OPERATION = "PutAccountSetting"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 SETTING = "account:BASIC_SCAN_TYPE_VERSION"
 
@@ -26,19 +25,30 @@ def valid_request(s: Scenario) -> dict[str, Any]:
     return {"name": "BASIC_SCAN_TYPE_VERSION", "value": "AWS_NATIVE"}
 
 
-test_validation = validation_tests(OPERATION, valid_request, changes=(SETTING,))
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    untriggered={
+        "LimitExceededException": LIMIT_EXCEPTION + " (account setting changes)",
+    },
+    changes=(SETTING,),
+    validation=Evidence("model", "botocore's ECR model: PutAccountSetting's input constraints"),
+)
 
-UNTRIGGERED = {
-    "ServerException": SERVER_EXCEPTION,
-    "LimitExceededException": LIMIT_EXCEPTION + " (account setting changes)",
-}
 
-
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="aws-verified",
+    source="hashicorp/terraform-provider-aws:internal/service/ecr/account_setting_test.go",
+)
 def test_setting_is_visible_in_get(
     ecr_contract: ContractClient, ecr_registry: RegistrySettings
 ) -> None:
-    """ "Valid value for basic scan type: AWS_NATIVE" (the model's documentation of value)."""
+    """ "Valid value for basic scan type: AWS_NATIVE" (the model's documentation of value).
+
+    Evidence: aws-verified, terraform-provider-aws's acceptance test puts
+    BASIC_SCAN_TYPE_VERSION=AWS_NATIVE against AWS and reads AWS_NATIVE back.
+    """
     with ecr_registry.changing(SETTING):
         answer = ecr_contract.call(OPERATION, name="BASIC_SCAN_TYPE_VERSION", value="AWS_NATIVE")
         assert (answer["name"], answer["value"]) == ("BASIC_SCAN_TYPE_VERSION", "AWS_NATIVE")
@@ -46,10 +56,20 @@ def test_setting_is_visible_in_get(
         assert got["value"] == "AWS_NATIVE"
 
 
-@pytest.mark.ecr_contract(aspect="errors")
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    tier="inferred",
+    source="no public AWS output of an unlisted value",
+)
 def test_value_the_documentation_does_not_list(
     ecr_contract: ContractClient, ecr_registry: RegistrySettings
 ) -> None:
+    """A value the model's documentation does not list is refused as invalid.
+
+    Evidence: inferred: nothing public shows AWS refusing a value; note that AWS also took
+    CLAIR, which the model's text no longer lists (terraform-provider-aws's acceptance
+    test switches AWS_NATIVE to CLAIR).
+    """
     with ecr_registry.changing(SETTING):
         ecr_contract.expect_error(
             OPERATION,

@@ -8,25 +8,39 @@ import pytest
 
 from pytest_ecr import ContractClient
 from pytest_ecr.resources import Repository
-from pytest_ecr.suite import MISSING_REPOSITORY, SERVER_EXCEPTION, Scenario, ids, validation_tests
+from pytest_ecr.suite import Contract, Evidence, Scenario, ids
 
 OPERATION = "PutImageScanningConfiguration"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
     return {**ids(s.repository), "imageScanningConfiguration": {"scanOnPush": True}}
 
 
-test_validation = validation_tests(OPERATION, valid_request)
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    validation=Evidence(
+        "model", "botocore's ECR model: PutImageScanningConfiguration's input constraints"
+    ),
+    missing_repository=Evidence(
+        "model",
+        "botocore's ECR model: PutImageScanningConfiguration lists RepositoryNotFoundException",
+    ),
+)
 
-UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
 
-
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="documented",
+    source="https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImageScanningConfiguration.html",
+)
 def test_setting_is_visible_in_describe(
     ecr_contract: ContractClient, ecr_repository: Repository
 ) -> None:
+    """Evidence: documented, API_PutImageScanningConfiguration: the answer echoes the
+    repository and its imageScanningConfiguration (the operation is deprecated in favour
+    of registry-level scanning, but still documented)."""
     answer = ecr_contract.call(
         OPERATION, **ids(ecr_repository), imageScanningConfiguration={"scanOnPush": True}
     )
@@ -36,13 +50,3 @@ def test_setting_is_visible_in_describe(
         "repositories"
     ]
     assert described["imageScanningConfiguration"]["scanOnPush"] is True
-
-
-@pytest.mark.ecr_contract(aspect="errors", triggers="RepositoryNotFoundException")
-def test_missing_repository(ecr_contract: ContractClient) -> None:
-    ecr_contract.expect_error(
-        OPERATION,
-        "RepositoryNotFoundException",
-        repositoryName=MISSING_REPOSITORY,
-        imageScanningConfiguration={"scanOnPush": True},
-    )

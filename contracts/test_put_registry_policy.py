@@ -8,32 +8,36 @@ from typing import Any
 import pytest
 
 from pytest_ecr import ContractClient
-from pytest_ecr.suite import (
-    SERVER_EXCEPTION,
-    RegistrySettings,
-    Scenario,
-    registry_policy,
-    validation_tests,
-)
+from pytest_ecr.suite import Contract, Evidence, RegistrySettings, Scenario, registry_policy
 
 OPERATION = "PutRegistryPolicy"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
     return {"policyText": registry_policy(s.registry_id, s.repository.region)}
 
 
-test_validation = validation_tests(OPERATION, valid_request, changes=("registry-policy",))
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    changes=("registry-policy",),
+    validation=Evidence("model", "botocore's ECR model: PutRegistryPolicy's input constraints"),
+)
 
-UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
 
-
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="aws-verified",
+    source="hashicorp/terraform-provider-aws:internal/service/ecr/registry_policy_test.go",
+)
 def test_policy_round_trips(
     ecr_contract: ContractClient, ecr_registry: RegistrySettings, ecr_scenario: Scenario
 ) -> None:
-    """Put then Get gives the same policy, compared as parsed JSON."""
+    """Put then Get gives the same policy, compared as parsed JSON.
+
+    Evidence: aws-verified, terraform-provider-aws's acceptance test puts an own-account
+    ecr:ReplicateImage policy on repository/* against AWS and reads it back.
+    """
     policy = registry_policy(ecr_scenario.registry_id, ecr_contract.target.region)
     with ecr_registry.changing("registry-policy"):
         answer = ecr_contract.call(OPERATION, policyText=policy)
@@ -43,11 +47,23 @@ def test_policy_round_trips(
         assert json.loads(got["policyText"]) == json.loads(policy)
 
 
-@pytest.mark.ecr_contract(aspect="errors", triggers="InvalidParameterException")
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    triggers="InvalidParameterException",
+    tier="inferred",
+    source="no public AWS output for non-JSON text; pulumi/pulumi-aws#2326 shows "
+    "InvalidParameterException for an invalid JSON policy",
+)
 def test_policy_that_is_not_json_is_refused(
     ecr_contract: ContractClient, ecr_registry: RegistrySettings
 ) -> None:
-    """policyText is "the JSON policy text" (the model's documentation)."""
+    """policyText is "the JSON policy text" (the model's documentation).
+
+    Evidence: inferred: real PutRegistryPolicy answers "InvalidParameterException: Invalid
+    parameter at 'PolicyText' failed to satisfy constraint: 'Invalid registry policy
+    provided'" (pulumi/pulumi-aws#2326) for a JSON policy it does not allow; nothing
+    public shows the answer to text that is not JSON.
+    """
     with ecr_registry.changing("registry-policy"):
         ecr_contract.expect_error(
             OPERATION, "InvalidParameterException", policyText="this is not a JSON policy"

@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 
 from pytest_ecr import ContractClient
-from pytest_ecr.suite import SERVER_EXCEPTION, RegistrySettings, Scenario, validation_tests
+from pytest_ecr.suite import Contract, Evidence, RegistrySettings, Scenario
 
 OPERATION = "PutRegistryScanningConfiguration"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 RULES = [
     {
@@ -24,21 +23,32 @@ def valid_request(s: Scenario) -> dict[str, Any]:
     return {"scanType": "BASIC", "rules": RULES}
 
 
-test_validation = validation_tests(OPERATION, valid_request, changes=("scanning",))
-
-UNTRIGGERED = {
-    "ServerException": SERVER_EXCEPTION,
-    "BlockedByOrganizationPolicyException": (
-        "needs an AWS Organizations policy that manages the account's scanning; the suite "
-        "does not change organization policies"
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    untriggered={
+        "BlockedByOrganizationPolicyException": (
+            "needs an AWS Organizations policy that manages the account's scanning; the suite "
+            "does not change organization policies"
+        ),
+    },
+    changes=("scanning",),
+    validation=Evidence(
+        "model", "botocore's ECR model: PutRegistryScanningConfiguration's input constraints"
     ),
-}
+)
 
 
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="aws-verified",
+    source="hashicorp/terraform-provider-aws:internal/service/ecr/registry_scanning_configuration_test.go",
+)
 def test_configuration_round_trips(
     ecr_contract: ContractClient, ecr_registry: RegistrySettings
 ) -> None:
+    """Evidence: aws-verified, terraform-provider-aws's acceptance test puts BASIC with one
+    SCAN_ON_PUSH rule and a WILDCARD filter against AWS and reads it back."""
     with ecr_registry.changing("scanning"):
         answer = ecr_contract.call(OPERATION, scanType="BASIC", rules=RULES)
         assert answer["registryScanningConfiguration"]["scanType"] == "BASIC"

@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 
 from pytest_ecr import ContractClient
-from pytest_ecr.suite import SERVER_EXCEPTION, RegistrySettings, Scenario, validation_tests
+from pytest_ecr.suite import Contract, Evidence, RegistrySettings, Scenario
 
 OPERATION = "PutSigningConfiguration"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
@@ -29,17 +28,33 @@ def valid_request(s: Scenario) -> dict[str, Any]:
     }
 
 
-test_validation = validation_tests(OPERATION, valid_request, changes=("signing",))
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    changes=("signing",),
+    validation=Evidence(
+        "model", "botocore's ECR model: PutSigningConfiguration's input constraints"
+    ),
+)
 
-UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
 
-
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="inferred",
+    source="no public AWS output of PutSigningConfiguration with rules=[] "
+    "(hashicorp/terraform-provider-aws puts 1-2 rules and clears with "
+    "DeleteSigningConfiguration)",
+)
 def test_configuration_without_rules_round_trips(
     ecr_contract: ContractClient, ecr_registry: RegistrySettings
 ) -> None:
     """A configuration with no rules (the model allows 0) signs nothing and needs no
-    signing profile to exist."""
+    signing profile to exist.
+
+    Evidence: inferred: the model and the put-signing-configuration CLI reference allow 0
+    rules ("min: 0"), but nothing public shows AWS accepting an empty rule list or what
+    GetSigningConfiguration answers after one.
+    """
     with ecr_registry.changing("signing"):
         answer = ecr_contract.call(OPERATION, signingConfiguration={"rules": []})
         assert answer["signingConfiguration"] == {"rules": []}

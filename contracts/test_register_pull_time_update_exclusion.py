@@ -7,18 +7,9 @@ from typing import Any
 import pytest
 
 from pytest_ecr import ContractClient
-from pytest_ecr.settings import EcrSettings
-from pytest_ecr.suite import (
-    LIMIT_EXCEPTION,
-    SERVER_EXCEPTION,
-    Scenario,
-    allow_registry_changes,
-    excluded_principal,
-    validation_tests,
-)
+from pytest_ecr.suite import LIMIT_EXCEPTION, Contract, Evidence, Scenario, excluded_principal
 
 OPERATION = "RegisterPullTimeUpdateExclusion"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
@@ -29,12 +20,26 @@ def undo(client: Any, created: dict[str, Any]) -> None:
     client.deregister_pull_time_update_exclusion(principalArn=created["principalArn"])
 
 
-test_validation = validation_tests(OPERATION, valid_request, undo=undo)
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    untriggered={
+        "LimitExceededException": LIMIT_EXCEPTION + " (pull time update exclusions)",
+    },
+    registry_wide=True,
+    undo=undo,
+    # The User Guide says malformed ARNs are refused, without naming the code.
+    validation=Evidence(
+        "model", "botocore's ECR model: RegisterPullTimeUpdateExclusion's input constraints"
+    ),
+)
 
-UNTRIGGERED = {
-    "ServerException": SERVER_EXCEPTION,
-    "LimitExceededException": LIMIT_EXCEPTION + " (pull time update exclusions)",
-}
+#: excluded_principal() names a role that does not exist; the User Guide's "Only valid IAM
+#: role ARNs in the correct ARN format are accepted" may mean AWS checks that it exists.
+MADE_UP_ROLE = (
+    "registers a role ARN that names no role; terraform-provider-aws's acceptance test "
+    "registers an existing role, and the User Guide may require one"
+)
 
 
 def register(contract: ContractClient, s: Scenario) -> str:
@@ -48,20 +53,33 @@ def register(contract: ContractClient, s: Scenario) -> str:
     return arn
 
 
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(aspect="behavior", tier="inferred", source=MADE_UP_ROLE)
 def test_registered_principal_is_listed(
-    ecr_contract: ContractClient, ecr_scenario: Scenario, ecr_settings: EcrSettings
+    ecr_contract: ContractClient, ecr_scenario: Scenario
 ) -> None:
-    allow_registry_changes(ecr_settings)
+    """A registered principal is listed by ListPullTimeUpdateExclusions.
+
+    Evidence: inferred: hashicorp/terraform-provider-aws's acceptance test
+    (pull_time_update_exclusion_test.go) registers and finds an existing role on AWS; the
+    role here does not exist, which AWS may refuse.
+    """
     arn = register(ecr_contract, ecr_scenario)
     listed = ecr_contract.call("ListPullTimeUpdateExclusions")["pullTimeUpdateExclusions"]
     assert arn in listed
 
 
-@pytest.mark.ecr_contract(aspect="errors", triggers="ExclusionAlreadyExistsException")
-def test_same_principal_twice(
-    ecr_contract: ContractClient, ecr_scenario: Scenario, ecr_settings: EcrSettings
-) -> None:
-    allow_registry_changes(ecr_settings)
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    triggers="ExclusionAlreadyExistsException",
+    tier="inferred",
+    source=MADE_UP_ROLE,
+)
+def test_same_principal_twice(ecr_contract: ContractClient, ecr_scenario: Scenario) -> None:
+    """Registering a principal twice answers ExclusionAlreadyExistsException.
+
+    Evidence: inferred, because the role does not exist; the answer itself is documented
+    ("If you try to create an exclusion that already exists, you'll receive an
+    ExclusionAlreadyExistsException error", User Guide, pull-time update exclusions).
+    """
     arn = register(ecr_contract, ecr_scenario)
     ecr_contract.expect_error(OPERATION, "ExclusionAlreadyExistsException", principalArn=arn)

@@ -7,29 +7,43 @@ from typing import Any
 import pytest
 
 from pytest_ecr import ContractClient
-from pytest_ecr.suite import MISSING_UPLOAD_ID, SERVER_EXCEPTION, Scenario, validation_tests
+from pytest_ecr.suite import MISSING_UPLOAD_ID, Contract, Evidence, Scenario
 
 OPERATION = "StopReplicationBackfill"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
     return {"registryId": s.registry_id, "replicationBackfillId": MISSING_UPLOAD_ID}
 
 
-test_validation = validation_tests(OPERATION, valid_request)
-
-UNTRIGGERED = {
-    "ServerException": SERVER_EXCEPTION,
-    "ReplicationBackfillInvalidStatusException": (
-        "needs a backfill that reached a terminal status; when one does is up to the "
-        "registry, so no request triggers it reliably"
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    untriggered={
+        "ReplicationBackfillInvalidStatusException": (
+            "needs a backfill that reached a terminal status; when one does is up to the "
+            "registry, so no request triggers it reliably"
+        ),
+    },
+    validation=Evidence(
+        "model", "botocore's ECR model: StopReplicationBackfill's input constraints"
     ),
-}
+)
 
 
-@pytest.mark.ecr_contract(aspect="errors", triggers="ReplicationBackfillNotFoundException")
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    triggers="ReplicationBackfillNotFoundException",
+    tier="model",
+    source="botocore's ECR model: StopReplicationBackfill lists "
+    "ReplicationBackfillNotFoundException",
+)
 def test_unknown_backfill(ecr_contract: ContractClient) -> None:
+    """A well-formed id of no backfill answers ReplicationBackfillNotFoundException.
+
+    Evidence: model, the exception's documentation ("The specified replication backfill
+    could not be found"); no public AWS output.
+    """
     ecr_contract.expect_error(
         OPERATION, "ReplicationBackfillNotFoundException", replicationBackfillId=MISSING_UPLOAD_ID
     )

@@ -7,11 +7,9 @@ from typing import Any
 import pytest
 
 from pytest_ecr import ContractClient
-from pytest_ecr.settings import EcrSettings
-from pytest_ecr.suite import SERVER_EXCEPTION, Scenario, allow_registry_changes, validation_tests
+from pytest_ecr.suite import Contract, Evidence, Scenario
 
 OPERATION = "UpdateRepositoryCreationTemplate"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
@@ -31,16 +29,30 @@ def valid_request(s: Scenario) -> dict[str, Any]:
     }
 
 
-test_validation = validation_tests(OPERATION, valid_request)
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    registry_wide=True,
+    validation=Evidence(
+        "model", "botocore's ECR model: UpdateRepositoryCreationTemplate's input constraints"
+    ),
+)
 
-UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
 
-
-@pytest.mark.ecr_contract(aspect="behavior")
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="aws-verified",
+    source="hashicorp/terraform-provider-aws:internal/service/ecr/repository_creation_template_test.go",
+)
 def test_update_is_visible_in_describe(
-    ecr_contract: ContractClient, ecr_scenario: Scenario, ecr_settings: EcrSettings
+    ecr_contract: ContractClient, ecr_scenario: Scenario
 ) -> None:
-    allow_registry_changes(ecr_settings)
+    """An update of one member changes that member, as DescribeRepositoryCreationTemplates
+    shows.
+
+    Evidence: aws-verified, terraform-provider-aws's acceptance test updates one member of
+    a template against AWS (its Update sends only the changed members) and reads it back.
+    """
     prefix = ecr_scenario.unique("template")
     ecr_contract.call(
         "CreateRepositoryCreationTemplate",
@@ -61,8 +73,18 @@ def test_update_is_visible_in_describe(
     assert described["description"] == "after"
 
 
-@pytest.mark.ecr_contract(aspect="errors", triggers="TemplateNotFoundException")
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    triggers="TemplateNotFoundException",
+    tier="model",
+    source="botocore's ECR model: UpdateRepositoryCreationTemplate lists TemplateNotFoundException",
+)
 def test_prefix_without_a_template(ecr_contract: ContractClient, ecr_scenario: Scenario) -> None:
+    """A prefix no template has answers TemplateNotFoundException.
+
+    Evidence: model; terraform-provider-aws (repository_creation_template.go) reads that
+    code as "not found" from Describe and Delete, not from Update.
+    """
     ecr_contract.expect_error(
         OPERATION,
         "TemplateNotFoundException",

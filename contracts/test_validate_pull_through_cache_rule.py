@@ -7,30 +7,42 @@ from typing import Any
 import pytest
 
 from pytest_ecr import ContractClient
-from pytest_ecr.settings import EcrSettings
-from pytest_ecr.suite import SERVER_EXCEPTION, Scenario, allow_registry_changes, validation_tests
+from pytest_ecr.suite import Contract, Evidence, Scenario
 
 OPERATION = "ValidatePullThroughCacheRule"
-pytestmark = pytest.mark.ecr_contract(OPERATION)
 
 
 def valid_request(s: Scenario) -> dict[str, Any]:
     return {"ecrRepositoryPrefix": s.short_unique("ptc"), "registryId": s.registry_id}
 
 
-test_validation = validation_tests(OPERATION, valid_request)
+CONTRACT = Contract(
+    OPERATION,
+    valid_request=valid_request,
+    registry_wide=True,
+    # The "Invalid parameter at 'ecrRepositoryPrefix'" answer in public is of
+    # CreatePullThroughCacheRule, not this operation.
+    validation=Evidence(
+        "model", "botocore's ECR model: ValidatePullThroughCacheRule's input constraints"
+    ),
+)
 
-UNTRIGGERED = {"ServerException": SERVER_EXCEPTION}
 
-
-@pytest.mark.ecr_contract(aspect="behavior")
-def test_rule_is_validated(
-    ecr_contract: ContractClient, ecr_scenario: Scenario, ecr_settings: EcrSettings
-) -> None:
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="inferred",
+    source="no public AWS output; AWS documents Validate for upstreams that need "
+    "authentication, and this rule (public.ecr.aws) has none",
+)
+def test_rule_is_validated(ecr_contract: ContractClient, ecr_scenario: Scenario) -> None:
     """The answer names the rule and says whether it is valid; a reason comes with
     ``isValid`` false. Whether the upstream is reachable is the registry's to judge, so
-    either verdict passes."""
-    allow_registry_changes(ecr_settings)
+    either verdict passes.
+
+    Evidence: inferred: API_ValidatePullThroughCacheRule documents the answer for "an
+    upstream registry that requires authentication"; for a public.ecr.aws rule without
+    credentials AWS may refuse the call instead, and nothing public shows either.
+    """
     prefix = ecr_scenario.short_unique("ptc")
     ecr_contract.call(
         "CreatePullThroughCacheRule",
@@ -50,8 +62,19 @@ def test_rule_is_validated(
         assert answer.get("failure")
 
 
-@pytest.mark.ecr_contract(aspect="errors", triggers="PullThroughCacheRuleNotFoundException")
+@pytest.mark.ecr_contract(
+    aspect="errors",
+    triggers="PullThroughCacheRuleNotFoundException",
+    tier="model",
+    source="botocore's ECR model: ValidatePullThroughCacheRule lists "
+    "PullThroughCacheRuleNotFoundException",
+)
 def test_prefix_without_a_rule(ecr_contract: ContractClient, ecr_scenario: Scenario) -> None:
+    """A prefix no rule has answers PullThroughCacheRuleNotFoundException.
+
+    Evidence: model, the exception's documentation ("The pull through cache rule was not
+    found").
+    """
     ecr_contract.expect_error(
         OPERATION,
         "PullThroughCacheRuleNotFoundException",

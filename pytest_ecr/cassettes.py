@@ -256,6 +256,8 @@ class Engine(Subscriber):
     #: Each cassette file parsed once per run (a test's queue, the pool, a repeat).
     _parsed: dict[Path, tuple[dict[str, Any], list[Exchange]]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The cassettes this run wrote.
+    written: list[Path] = field(default_factory=list)
 
     # -- per test -------------------------------------------------------------------
 
@@ -296,16 +298,25 @@ class Engine(Subscriber):
             self._parsed[path] = read_cassette(path)
         return self._parsed[path]
 
-    def finish(self, scope: str) -> None:
-        """Write what ``scope`` recorded."""
+    def finish(self, scope: str, *, complete: bool = True) -> None:
+        """Write what ``scope`` recorded. A recording that is not ``complete`` (its test
+        failed, or the run was interrupted) never replaces a cassette that exists: it
+        would hold only the calls made up to the failure."""
         recorded = self._recorded.pop(scope, None)
         self._queues.pop(scope, None)
         if recorded:
             path = cassette_path(self.root, scope)
+            if not complete and path.exists():
+                self.warnings.append(
+                    f"{path}: kept as it was: {scope} did not finish cleanly, so its new "
+                    "recording is incomplete"
+                )
+                return
             if self.mode == "new_episodes" and path.exists():
                 _, old = read_cassette(path)
                 recorded = old + [r for r in recorded if r.key not in {o.key for o in old}]
             write_cassette(path, recorded, self.meta)
+            self.written.append(path)
 
     # -- what the tap hands over ---------------------------------------------------------
 
@@ -373,9 +384,22 @@ def recording_meta(target: str) -> dict[str, Any]:
     }
 
 
+def check_writable(root: Path) -> None:
+    """Stop a recording run at its start when its directory cannot be written (a file
+    written and removed), before any test records what would be lost."""
+    probe = root / ".pytest-ecr-write-check"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe.write_text("", "utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise CassetteError(_cannot_write(root / INDEX, exc)) from None
+
+
 def write_index(root: Path, meta: dict[str, Any]) -> None:
-    """Written when recording starts, so that a directory that cannot be written stops
-    the run before any test records what would be lost."""
+    """Written when a run wrote cassettes (and only then): what they were recorded
+    against, merged with what an earlier index said of operations this run did not
+    learn anything about."""
     path = root / INDEX
     try:
         root.mkdir(parents=True, exist_ok=True)

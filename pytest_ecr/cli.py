@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .conformance import BaselineError, baseline_from_report, write_baseline
 from .model import UnknownOperationError, load_model
@@ -132,16 +133,67 @@ def _baseline_update(args: argparse.Namespace, rest: list[str]) -> int:
     return 0
 
 
-def _add_setting_options(parser: argparse.ArgumentParser) -> None:
+def _deviations(args: argparse.Namespace) -> int:
+    """Propose known-deviation entries (``expect`` filled in) for a report's failures."""
+    from .deviations import FORMAT, VERSION, propose
+
+    reports = _reports([args.report])
+    if reports is None:
+        return 2
+    targets = [t for t in args.targets.split(",") if t] or [str(reports[0]["target"])]
+    document = {"format": FORMAT, "version": VERSION, "deviations": propose(reports[0], targets)}
+    print(json.dumps(document, indent=2, sort_keys=True))
+    return 0
+
+
+#: The settings that mean something to the sweeper.
+SWEEP_SETTINGS = (
+    "target",
+    "endpoint_url",
+    "region",
+    "allow_aws",
+    "aws_accounts",
+    "name_prefix",
+    "run_id",
+    "max_attempts",
+    "connect_timeout",
+    "read_timeout",
+)
+
+
+def _add_setting_options(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
     for spec in SPECS:
+        if spec.name not in names:
+            continue
         if spec.is_flag:
             parser.add_argument(spec.flag, action="store_true", default=None, help=spec.help)
         else:
-            parser.add_argument(spec.flag, default=None, choices=spec.choices, help=spec.help)
+            parser.add_argument(
+                spec.flag,
+                default=None,
+                choices=spec.choices,
+                help=spec.help,
+                metavar=spec.metavar or spec.name.upper(),
+            )
+
+
+def _seconds(text: str) -> float:
+    """``--older-than``: a finite number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (0 <= value < float("inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a number of seconds, 0 or more")
+    return value
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    cli = {spec.name: getattr(args, spec.flag[2:].replace("-", "_")) for spec in SPECS}
+    cli = {
+        spec.name: getattr(args, spec.flag[2:].replace("-", "_"), None)
+        for spec in SPECS
+        if spec.name in SWEEP_SETTINGS
+    }
     try:
         settings = resolve_settings(cli, {})
     except SettingsError as exc:
@@ -163,19 +215,50 @@ def _sweep(args: argparse.Namespace) -> int:
     client = target.client()
     try:
         found = sweep(
-            client, prefix=settings.name_prefix, older_than=args.older_than, dry_run=args.dry_run
+            client,
+            prefix=settings.name_prefix,
+            older_than=args.older_than,
+            dry_run=args.dry_run,
+            run_id=settings.run_id,
+            ignore_heartbeats=args.ignore_heartbeats,
         )
+        restored = [] if args.dry_run else _restore_registry(settings, target, client)
     finally:
         client.close()
         target.stop()
     verb = "would delete" if args.dry_run else "deleted"
     for leftover in found:
+        what = leftover.problem or verb
         print(
-            f"{verb} {leftover.name} (run {leftover.run_id}, created "
+            f"{what}: {leftover.name} (run {leftover.run_id}, created "
             f"{leftover.created_at.isoformat()})"
         )
-    print(f"{len(found)} repositories {verb} under {settings.name_prefix}/ on {target.describe()}")
-    return 0
+    for line in restored:
+        print(line)
+    failed = [leftover for leftover in found if leftover.problem]
+    done = len(found) - len(failed)
+    scope = f" of run {settings.run_id}" if settings.run_id else ""
+    print(
+        f"{done} repositories{scope} {verb} under {settings.name_prefix}/ on "
+        f"{target.describe()}" + (f"; {len(failed)} left, listed above" if failed else "")
+    )
+    return 1 if failed else 0
+
+
+def _restore_registry(settings: Any, target: Any, client: Any) -> list[str]:
+    """Registry-wide settings that killed runs on this machine left changed, put back."""
+    from .run import registry_lock_dir, shared_registry_key
+    from .suite.registry import RegistrySettings
+
+    try:
+        registry_id = str(client.describe_registry()["registryId"])
+    except Exception:
+        registry_id = None
+    account = getattr(target, "account", None) or registry_id
+    lock_dir = registry_lock_dir(shared_registry_key(settings, account))
+    if not lock_dir.is_dir():
+        return []
+    return RegistrySettings(client, settings, lock_dir).recover()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -202,10 +285,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="Delete repositories left by killed runs: only names under the prefix that "
         "carry the plugin's marker tag.",
     )
-    _add_setting_options(p_sweep)
+    _add_setting_options(p_sweep, SWEEP_SETTINGS)
     p_sweep.add_argument(
         "--older-than",
-        type=float,
+        type=_seconds,
         default=3600.0,
         metavar="SECONDS",
         help="Only repositories at least this old (default 3600).",
@@ -213,12 +296,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_sweep.add_argument(
         "--dry-run", action="store_true", help="List what would be deleted; delete nothing."
     )
+    p_sweep.add_argument(
+        "--ignore-heartbeats",
+        action="store_true",
+        help="Sweep runs whose heartbeat is fresh too (a run refreshes it every minute while "
+        "it is alive; use this when you know it was killed within the last minutes).",
+    )
     p_schema = sub.add_parser(
         "schema", help="Print the JSON Schema of an operation's input or output."
     )
     p_schema.add_argument("operation", help="An ECR operation name, for example DescribeImages.")
     p_schema.add_argument("--direction", choices=("input", "output"), default="output")
     sub.add_parser("operations", help="List the operations of the installed ECR model.")
+    p_deviations = sub.add_parser(
+        "deviations",
+        help="Propose known-deviation entries, with what went wrong filled in, for every "
+        "failure of a JSON report (a starting point: say why in each reason).",
+    )
+    p_deviations.add_argument("report", metavar="REPORT.json")
+    p_deviations.add_argument(
+        "--targets",
+        default="",
+        metavar="T1,T2",
+        help="The targets the entries apply to (default: the report's target).",
+    )
 
     args, rest = parser.parse_known_args(argv)
     if args.command == "run":
@@ -233,6 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sweep(args)
     if args.command == "schema":
         return _schema(args)
+    if args.command == "deviations":
+        return _deviations(args)
     return _operations(args)
 
 

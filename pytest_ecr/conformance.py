@@ -25,13 +25,22 @@ from .jsonfiles import FileFormatError, dump, load
 from .report import REPORT, render_html, render_terminal, write_json
 from .report import VERSION as REPORT_VERSION
 from .settings import SETTINGS_KEY
-from .terms import ASPECTS, OUTCOMES, Outcome
+from .terms import ASPECTS, OUTCOMES, TIERS, Outcome
 
 BASELINE = "pytest-ecr-baseline"
 VERSION = 1
 
 #: How a cell with several tests is summarised: the worst outcome wins.
-SEVERITY = {"error": 0, "fail": 1, "deviation": 2, "unsupported": 3, "skipped": 4, "pass": 5}
+SEVERITY = {
+    "error": 0,
+    "fail": 1,
+    "unconfirmed": 2,
+    "deviation": 3,
+    "blocked": 4,
+    "unsupported": 5,
+    "skipped": 6,
+    "pass": 7,
+}
 
 
 class BaselineError(FileFormatError):
@@ -47,6 +56,10 @@ class Result:
     reason: str = ""
     violations: tuple[dict[str, str], ...] = ()
     request: dict[str, Any] | None = None
+    #: ``{"tier": ..., "source": ...}``: what the contract's expectation rests on.
+    evidence: dict[str, str] | None = None
+    #: A failure that is no contract violation: ``"<exception type>: <message>"``.
+    failure: str = ""
 
 
 def worst(counts: Mapping[str, int]) -> str:
@@ -54,8 +67,9 @@ def worst(counts: Mapping[str, int]) -> str:
 
 
 def score(results: Iterable[Result]) -> float | None:
-    """Passed / (everything but skipped)."""
-    counted = [r for r in results if r.outcome != "skipped"]
+    """Passed / (everything but skipped and blocked: neither says anything of the
+    operation)."""
+    counted = [r for r in results if r.outcome not in ("skipped", "blocked")]
     if not counted:
         return None
     return sum(r.outcome == "pass" for r in counted) / len(counted)
@@ -93,6 +107,7 @@ class Matrix:
         contracts = _contracts(self.results)
         totals: Counter[str] = Counter(str(r.outcome) for r in contracts)
         summary: dict[str, Any] = {**{o: totals[o] for o in OUTCOMES}, "score": score(contracts)}
+        summary["evidence"] = evidence_summary(contracts)
         compared = [r for r in self.results if r.aspect == "reference"]
         if compared:
             tally: Counter[str] = Counter(str(r.outcome) for r in compared)
@@ -104,10 +119,30 @@ class Matrix:
             "summary": summary,
             "operations": operations,
             "tests": [
-                {k: v for k, v in asdict(r).items() if v not in (None, (), [])}
+                {
+                    k: v
+                    for k, v in asdict(r).items()
+                    if v not in (None, (), []) and not (k == "failure" and not v)
+                }
                 for r in sorted(self.results, key=lambda r: r.nodeid)
             ],
         }
+
+
+#: The outcomes that say the target differs from the contract.
+FAILURES = ("fail", "unconfirmed", "error")
+
+
+def evidence_summary(results: Iterable[Result]) -> dict[str, dict[str, int]]:
+    """Per evidence tier: how many contract tests rest on it, and how many of them failed
+    (an emulator's author sees at a glance which findings are certain)."""
+    out: dict[str, dict[str, int]] = {tier: {"tests": 0, "failures": 0} for tier in TIERS}
+    for r in results:
+        tier = (r.evidence or {}).get("tier", "inferred")
+        entry = out.setdefault(tier, {"tests": 0, "failures": 0})
+        entry["tests"] += 1
+        entry["failures"] += r.outcome in FAILURES
+    return out
 
 
 def _contracts(results: Iterable[Result]) -> list[Result]:
@@ -201,6 +236,8 @@ class Collector:
                 result["reason"],
                 tuple(result.get("violations", ())),
                 result.get("request"),
+                result.get("evidence"),
+                result.get("failure", ""),
             )
         )
 

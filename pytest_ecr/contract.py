@@ -142,9 +142,12 @@ class ContractClient(Subscriber):
     def on_response(self, exchange: Exchange) -> None:
         if self._current is None:
             self._current = exchange
-        reason = classify_unsupported(
-            exchange, implemented=self.target.implements(exchange.operation)
-        )
+        implemented = self.target.implements(exchange.operation)
+        reason = classify_unsupported(exchange, implemented=implemented)
+        probe = getattr(self.target, "probe", None)
+        if reason is not None and implemented is None and probe is not None:
+            # A bare 5xx page of an operation whose support is not known yet: ask once.
+            reason = classify_unsupported(exchange, implemented=probe(exchange.operation))
         if reason is not None:
             raise Unsupported(exchange.operation, reason)
 

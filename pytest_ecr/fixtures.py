@@ -8,7 +8,6 @@ unconfigures.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,8 @@ import pytest
 from botocore.client import BaseClient
 
 from .contract import CONTRACT_KEY, ContractClient
-from .resources import Image, ImageFactory, Repository, RepositoryFactory
-from .run import RUN_KEY, EcrRun, registry_key
+from .resources import Heartbeat, Image, ImageFactory, Repository, RepositoryFactory
+from .run import RUN_KEY, EcrRun, registry_key, registry_lock_dir
 from .settings import SETTINGS_KEY, EcrSettings
 from .suite import RegistrySettings, Scenario
 from .targets import Target
@@ -99,6 +98,8 @@ def ecr_repository_factory(
     """
     run = ecr_run(pytestconfig)
     factory = RepositoryFactory(ecr_client, run.namer, run.ledger, ecr_target.region)
+    if run.keeps_heartbeat():
+        Heartbeat(ecr_target.service_client("ecr"), run.namer, run.ledger)
     yield factory
     run.ledger.close()
 
@@ -180,6 +181,17 @@ def ecr_registry(
 ) -> RegistrySettings:
     """Registry-wide settings: ``with ecr_registry.changing("registry-policy"): ...`` locks
     the setting against other workers of the run, and against other runs on this machine
-    that share the registry, and restores it afterwards."""
-    lock_dir = Path(tempfile.gettempdir()) / f"pytest-ecr-{registry_key(ecr_run(pytestconfig))}"
-    return RegistrySettings(ecr_client, ecr_settings, lock_dir)
+    that share the registry, journals and restores it afterwards; settings a killed run
+    left changed are put back first."""
+    run = ecr_run(pytestconfig)
+    registry_id = None
+    if ecr_settings.target in ("url", "aws"):
+        try:
+            client: Any = ecr_client
+            registry_id = str(client.describe_registry()["registryId"])
+        except Exception:  # an emulator without DescribeRegistry: the address alone
+            registry_id = None
+    lock_dir = registry_lock_dir(registry_key(run, registry_id))
+    registry = RegistrySettings(ecr_client, ecr_settings, lock_dir, run.namer.run_id)
+    run.notes += registry.recover()
+    return registry

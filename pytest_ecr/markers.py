@@ -6,14 +6,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from .terms import ASPECTS
+from .terms import ASPECTS, TIERS
 
 CONTRACT_MARKER = "ecr_contract"
 
 LINES = (
-    f"{CONTRACT_MARKER}(operation=None, aspect=None, triggers=None): tie a contract test to "
-    f"one ECR operation and one aspect ({', '.join(ASPECTS)}) for the conformance report; "
-    "triggers names the modeled error the test makes the target answer.",
+    f"{CONTRACT_MARKER}(operation=None, aspect=None, triggers=None, tier=None, source=None): "
+    f"tie a contract test to one ECR operation and one aspect ({', '.join(ASPECTS)}) for the "
+    "conformance report; triggers names the modeled error the test makes the target answer; "
+    f"tier ({', '.join(TIERS)}) and source say what its expectation rests on.",
     "ecr_repository(**options): options for the ecr_repository fixture (the keywords "
     "of ecr_repository_factory.create: tag_mutability, exclusion_filters, scan_on_push, "
     "encryption, kms_key, tags).",
@@ -25,11 +26,17 @@ LINES = (
 
 @dataclass(frozen=True)
 class ContractMark:
-    """What a test's ``ecr_contract`` markers say, the closest one winning each field."""
+    """What a test's ``ecr_contract`` markers say, the closest one winning each field.
+
+    ``tier`` and ``source``: the evidence the expectation rests on; a test that names none
+    rests on reasoning alone (``inferred``).
+    """
 
     operation: str | None
     aspect: str | None
     triggers: str | None
+    tier: str = "inferred"
+    source: str = ""
 
     @property
     def complete(self) -> bool:
@@ -38,7 +45,7 @@ class ContractMark:
 
 def contract_of(item: pytest.Item) -> ContractMark | None:
     """The contract a test belongs to, or ``None`` for a test that is no contract."""
-    operation = aspect = triggers = None
+    operation = aspect = triggers = tier = source = None
     found = False
     for marker in item.iter_markers(CONTRACT_MARKER):
         found = True
@@ -47,7 +54,12 @@ def contract_of(item: pytest.Item) -> ContractMark | None:
         aspect = aspect or marker.kwargs.get("aspect", args[1] if len(args) > 1 else None)
         if triggers is None and "triggers" in marker.kwargs:
             triggers = str(marker.kwargs["triggers"])
-    return ContractMark(operation, aspect, triggers) if found else None
+        if tier is None and marker.kwargs.get("tier"):
+            tier = str(marker.kwargs["tier"])
+            source = str(marker.kwargs.get("source") or "")
+    if not found:
+        return None
+    return ContractMark(operation, aspect, triggers, tier or "inferred", source or "")
 
 
 def check_contract_marks(items: list[pytest.Item]) -> list[str]:
@@ -67,6 +79,16 @@ def check_contract_marks(items: list[pytest.Item]) -> list[str]:
             problems.append(
                 f"{item.nodeid}: {CONTRACT_MARKER} operation {mark.operation!r} is not "
                 "an operation of the installed botocore ECR model"
+            )
+        if mark.tier not in TIERS:
+            problems.append(
+                f"{item.nodeid}: {CONTRACT_MARKER} tier {mark.tier!r} is not one of "
+                f"{', '.join(TIERS)}"
+            )
+        elif mark.tier in ("aws-verified", "documented") and not mark.source.strip():
+            problems.append(
+                f"{item.nodeid}: {CONTRACT_MARKER} tier {mark.tier!r} needs its source= "
+                "(owner/repo#N, or the documentation page)"
             )
         if mark.aspect not in ASPECTS:
             problems.append(

@@ -16,13 +16,15 @@ from typing import Any
 
 import pytest
 
+from .deviations import DEVIATION_KEY
 from .markers import check_contract_marks, contract_of
 from .settings import SETTINGS_KEY
 
 UNSUPPORTED_PREFIX = "unsupported: "
+BLOCKED_PREFIX = "blocked: "
 DEVIATION_PREFIX = "known deviation: "
-#: The stash key of a test's known deviation (its reason), set at collection.
-DEVIATION_KEY = pytest.StashKey[str]()
+#: A listed deviation that did not explain the test's failure (its reason).
+UNEXPECTED_KEY = pytest.StashKey[str]()
 #: The test's entry of the conformance report (``item.stash``), from its report hook.
 RESULT_KEY = pytest.StashKey[dict[str, Any]]()
 #: The report attribute that carries a contract test's entry of the conformance report.
@@ -63,6 +65,38 @@ def is_unsupported(report: pytest.TestReport) -> bool:
     return report.skipped and _skipped_reason(report).startswith(UNSUPPORTED_PREFIX)
 
 
+def is_blocked(report: pytest.TestReport) -> bool:
+    return report.skipped and _skipped_reason(report).startswith(BLOCKED_PREFIX)
+
+
+def _resolve(item: pytest.Item, exc: BaseException) -> BaseException:
+    """What a failure stands for. A prerequisite that failed at the operation under test
+    (or at an operation nobody knows) is that test's own failure; one that failed at
+    another operation blocks a contract test. A test that is no contract gets the
+    prerequisite's own error, as if it had made the call itself."""
+    from .prerequisites import blocked_by
+
+    blocked = blocked_by(exc)
+    if blocked is None:
+        return exc
+    mark = contract_of(item)
+    if mark is None or not mark.complete or blocked.operation in (None, mark.operation):
+        return exc
+    return pytest.skip.Exception(BLOCKED_PREFIX + str(blocked))
+
+
+def _translate(item: pytest.Item, exc: BaseException) -> BaseException:
+    """The exception a phase raises for ``exc``: a skip for a blocked test or an
+    unsupported operation, else what ``exc`` stands for."""
+    resolved = _resolve(item, exc)
+    if isinstance(resolved, pytest.skip.Exception):
+        return resolved
+    reason = unsupported_reason(item, resolved)
+    if reason is not None:
+        return pytest.skip.Exception(UNSUPPORTED_PREFIX + reason)
+    return resolved
+
+
 class Outcomes:
     """The plugin object (registered when pytest-ecr is active)."""
 
@@ -75,10 +109,10 @@ class Outcomes:
         try:
             return (yield)
         except Exception as exc:
-            reason = unsupported_reason(item, exc)
-            if reason is not None:
-                raise pytest.skip.Exception(UNSUPPORTED_PREFIX + reason) from None
-            raise
+            translated = _translate(item, exc)
+            if translated is exc:
+                raise
+            raise translated from None
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, Any, Any]:
@@ -94,21 +128,27 @@ class Outcomes:
         runxfail = item.config.option.runxfail
         try:
             result = yield
-        except Exception as exc:
-            reason = unsupported_reason(item, exc)
-            if reason is not None:
-                raise pytest.skip.Exception(UNSUPPORTED_PREFIX + reason) from None
+        except Exception as raised:
+            exc = _translate(item, raised)
+            if isinstance(exc, pytest.skip.Exception):
+                raise exc from None
             if deviation is not None and not runxfail:
-                item.stash[RESULT_KEY] = _details(exc)
-                # No traceback: only the reason and the exception's message are shown
-                # (formatting tracebacks was a third of a replayed run, bench/run.py).
-                raise pytest.xfail.Exception(DEVIATION_PREFIX + deviation, pytrace=False) from None
-            raise
+                if deviation.matches(exc):
+                    item.stash[RESULT_KEY] = _details(exc)
+                    # No traceback: only the reason is shown (formatting tracebacks was a
+                    # third of a replayed run, bench/run.py); the report keeps the details.
+                    raise pytest.xfail.Exception(
+                        DEVIATION_PREFIX + deviation.reason, pytrace=False
+                    ) from None
+                item.stash[UNEXPECTED_KEY] = deviation.reason
+            if exc is raised:
+                raise
+            raise exc from None
         _check_triggers(item)
         if deviation is not None and not runxfail:
             pytest.fail(
-                f"[XPASS(strict)] {DEVIATION_PREFIX}{deviation} (it no longer happens: remove "
-                "its entry from the deviations file)",
+                f"[XPASS(strict)] {DEVIATION_PREFIX}{deviation.reason} (it no longer happens: "
+                "remove its entry from the deviations file)",
                 pytrace=False,
             )
         return result
@@ -118,7 +158,7 @@ class Outcomes:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        if is_unsupported(report):
+        if is_unsupported(report) or is_blocked(report):
             # Where the test is, not where the skip was raised.
             path, lineno, _ = item.reportinfo()
             report.longrepr = (str(path), (lineno or 0) + 1, _skipped_reason(report))
@@ -128,18 +168,31 @@ class Outcomes:
         contract = _contract(item)
         if contract is not None and report.when == "call" and report.failed:
             _explain_failure(report, contract, call.excinfo)
+        unexpected = item.stash.get(UNEXPECTED_KEY, None)
+        if unexpected is not None and report.when == "call" and report.failed:
+            report.sections.append(
+                (
+                    "pytest-ecr: a failure the known deviation does not explain",
+                    f"the deviations file lists this test ({unexpected}), but what went "
+                    "wrong is not what its entry expects: this is a failure",
+                )
+            )
         outcome = _outcome(report, call.excinfo)
         if outcome is None:
             return report
+        if outcome == "fail" and mark.tier == "inferred":
+            # Reasoning alone says the target is wrong here: a lead, not a verdict.
+            outcome = "unconfirmed"
         result: dict[str, Any] = {
             "operation": mark.operation,
             "aspect": mark.aspect,
             "outcome": outcome,
             "reason": _reason(report),
+            "evidence": {"tier": mark.tier, "source": mark.source},
         }
         if contract is not None and report.when == "call":
             result["notes"] = list(contract.notes)
-        if call.excinfo is not None:
+        if call.excinfo is not None and report.failed:
             result.update(_details(call.excinfo.value))
         earlier = item.stash.get(RESULT_KEY, None)
         if report.when == "call" and earlier is not None:
@@ -153,6 +206,8 @@ class Outcomes:
     ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
         if is_unsupported(report):
             return "unsupported", "U", ("UNSUPPORTED", {"yellow": True})
+        if is_blocked(report):
+            return "blocked", "B", ("BLOCKED", {"yellow": True})
         return None
 
 
@@ -176,7 +231,7 @@ def _details(exc: BaseException) -> dict[str, Any]:
     from .contract import ContractViolation
 
     if not isinstance(exc, ContractViolation):
-        return {}
+        return {"failure": f"{type(exc).__name__}: {str(exc)[:1000]}"}
     out: dict[str, Any] = {
         "violations": [
             {
@@ -229,6 +284,8 @@ def _outcome(report: pytest.TestReport, excinfo: Any) -> str | None:
 
     if is_unsupported(report):
         return "unsupported"
+    if is_blocked(report):
+        return "blocked"
     if report.when == "call":
         if hasattr(report, "wasxfail"):
             return "deviation" if report.skipped else "fail"

@@ -52,6 +52,7 @@ def _register(config: pytest.Config) -> None:
     from .conformance import Collector
     from .outcomes import Outcomes
     from .run import RUN_KEY, AwsGuard, EcrRun, RunPlugin, run_id_for, worker_of
+    from .suite.declaration import DeclarationPlugin
 
     settings = config.stash[SETTINGS_KEY]
     run = EcrRun(settings, run_id_for(config, settings), config.rootpath, worker_of(config))
@@ -60,6 +61,7 @@ def _register(config: pytest.Config) -> None:
     plugins = config.pluginmanager
     plugins.register(RunPlugin(run), "ecr-run")
     plugins.register(Outcomes(), "ecr-outcomes")
+    plugins.register(DeclarationPlugin(), "ecr-declarations")
     if settings.deviations:
         from .deviations import DeviationsPlugin
 

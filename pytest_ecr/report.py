@@ -52,6 +52,8 @@ VERSION = 1
 _SYMBOL = {
     "pass": "ok",
     "fail": "FAIL",
+    "unconfirmed": "unconf",
+    "blocked": "block",
     "deviation": "dev",
     "unsupported": "unsup",
     "skipped": "skip",
@@ -108,6 +110,9 @@ def render_terminal(report: Mapping[str, Any]) -> list[str]:
     lines.append(
         f"{len(operations)} operations, {counts}; conformance {_percent(summary['score'], 1)}"
     )
+    evidence = evidence_line(summary)
+    if evidence:
+        lines.append(evidence)
     compared = summary.get("reference")
     if compared:
         counts = ", ".join(f"{compared[o]} {o}" for o in OUTCOMES if compared.get(o))
@@ -116,6 +121,20 @@ def render_terminal(report: Mapping[str, Any]) -> list[str]:
             f"{_percent(compared['score'], 1)}"
         )
     return lines
+
+
+def evidence_line(summary: Mapping[str, Any]) -> str:
+    """How sure the failures are: per evidence tier, failures of the tests resting on it
+    (``inferred`` failures are the unconfirmed ones)."""
+    evidence: Mapping[str, Mapping[str, int]] = summary.get("evidence") or {}
+    if not evidence:
+        return ""
+    parts = [
+        f"{tier} {entry['failures']}/{entry['tests']}"
+        for tier, entry in evidence.items()
+        if entry.get("tests")
+    ]
+    return "failures by evidence (failed/tests): " + ", ".join(parts)
 
 
 def _label(report: Mapping[str, Any]) -> str:
@@ -159,6 +178,7 @@ body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}
 th{background:#f4f4f4;text-align:left}.pass{background:#e6f4e6}.fail,.error{background:#fbe3e3}
 .deviation{background:#fff3d6}.unsupported{background:#eee;color:#666}.skipped{color:#888}
+.unconfirmed{background:#f3e8fb}.blocked{background:#eef;color:#555}
 details{margin:2px 0}summary{cursor:pointer}code,pre{font:12px ui-monospace,monospace}
 pre{white-space:pre-wrap;max-width:60em;background:#fafafa;padding:4px}
 """
@@ -186,9 +206,16 @@ def _failure_details(tests: Iterable[Mapping[str, Any]]) -> str:
         )
         request = test.get("request")
         req = f"<pre>{_e(json.dumps(request, indent=1, default=str))}</pre>" if request else ""
+        evidence = test.get("evidence") or {}
+        tier = (
+            f"<p class='evidence'>evidence: {_e(evidence.get('tier'))}"
+            f"{' · ' + _e(evidence['source']) if evidence.get('source') else ''}</p>"
+            if evidence
+            else ""
+        )
         parts.append(
             f"<details class='test'><summary>{_e(test['outcome'])}: {_e(test['nodeid'])}"
-            f"</summary><p>{_e(test.get('reason', ''))}</p>{table}{req}</details>"
+            f"</summary><p>{_e(test.get('reason', ''))}</p>{tier}{table}{req}</details>"
         )
     return "".join(parts)
 
@@ -229,6 +256,7 @@ def render_html(report: Mapping[str, Any]) -> str:
         f"<body><h1>ECR conformance: {_e(_label(report))}</h1><p>{meta}</p>"
         f"<p id='summary' data-score='{_e(summary['score'])}'>{_e(counts)}; conformance "
         f"{_e(_percent(summary['score'], 1))}</p>"
+        f"<p id='evidence'>{_e(evidence_line(summary))}</p>"
         f"<table id='matrix'><tr><th>operation</th>{head}<th>score</th></tr>{''.join(rows)}"
         "</table></body></html>\n"
     )

@@ -5,10 +5,16 @@ and ledger, wired once from the settings (and started on first use).
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import signal
+import socket
 import sys
+import tempfile
+import threading
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -16,6 +22,7 @@ from .cassettes import (
     CassetteError,
     Engine,
     SocketGuard,
+    check_writable,
     read_index,
     recording_meta,
     write_index,
@@ -72,6 +79,12 @@ class EcrRun:
         self.ledger = Ledger()
         #: Clients made for the run, closed when it ends (after the ledger is empty).
         self.clients: list[Any] = []
+        #: What the run did besides its tests (registry settings a killed run left
+        #: changed and this run restored), for the terminal summary.
+        self.notes: list[str] = []
+        #: Whether the run was interrupted (Ctrl-C, SIGTERM): nothing it recorded since
+        #: replaces a cassette.
+        self.interrupted = False
         self._started = False
 
     def start(self) -> None:
@@ -97,17 +110,50 @@ class EcrRun:
             self._guard = SocketGuard("replaying cassettes; record with --ecr-record-mode")
             self._guard.start()
         else:
-            # What the recorded target implements, so that replay classifies its answers
-            # (unsupported, or a crash) the way the live run did.
-            model = load_model()
-            implemented = {op: self.target.implements(op) for op in model.operation_names}
-            # Which model each operation was recorded under: a reference whose operation
-            # has changed since is stale (see pytest_ecr.reference).
-            checksums = {op: model.operation_checksum(op) for op in model.operation_names}
-            write_index(
-                engine.root,
-                {**engine.meta, "implements": implemented, "model_checksums": checksums},
-            )
+            check_writable(engine.root)
+            if self.settings.scrub_account_id:
+                engine.scrubber.account_id = self._account()
+
+    def _account(self) -> str | None:
+        """The account the recorded answers will carry, before the first request: STS
+        said it on aws; elsewhere the registry's own DescribeRegistry (asked through a
+        client of its own, so it is not recorded)."""
+        account = getattr(self.target, "account", None)
+        if account:
+            return str(account)
+        client: Any = self.target.service_client("ecr")
+        try:
+            return str(client.describe_registry()["registryId"])
+        except Exception:
+            return None  # the scrubber learns it from the first registryId answered
+        finally:
+            client.close()
+
+    def _write_index(self, engine: Engine) -> None:
+        """The index, when this run wrote cassettes: what they were recorded against, what
+        the target implements (so that replay classifies its answers as the live run
+        did), and which model each operation was recorded under."""
+        model = load_model()
+        try:
+            previous = read_index(engine.root)
+        except CassetteError:
+            previous = {}
+        implemented = dict(previous.get("implements") or {})
+        for op in model.operation_names:
+            known = self.target.implements(op)
+            if known is not None or op not in implemented:
+                implemented[op] = known
+        checksums = {op: model.operation_checksum(op) for op in model.operation_names}
+        write_index(
+            engine.root,
+            {**engine.meta, "implements": implemented, "model_checksums": checksums},
+        )
+
+    def keeps_heartbeat(self) -> bool:
+        """Whether the run tells sweepers elsewhere it is alive: against a registry that
+        outlives it, when nothing records or compares its calls."""
+        live = self.settings.target in ("url", "aws")
+        return live and self.engine is None and self.settings.reference is None
 
     def outcome_target(self) -> str:
         """The target whose outcomes (deviations, baselines) apply: for replay, the one the
@@ -128,8 +174,10 @@ class EcrRun:
         finally:
             for client in self.clients:
                 client.close()
-            if self.engine is not None:
-                self.engine.finish("session")
+            if self.engine is not None and not self.engine.replay_only:
+                self.engine.finish("session", complete=not self.interrupted)
+                if self.engine.written:
+                    self._write_index(self.engine)
             if self._guard is not None:
                 self._guard.stop()
             self.target.stop()
@@ -160,14 +208,53 @@ def worker_of(config: pytest.Config) -> str:
     return str(workerinput.get("workerid", "main")) if workerinput else "main"
 
 
-def registry_key(run: EcrRun) -> str:
+def registry_key(run: EcrRun, registry_id: str | None = None) -> str:
     """What identifies the registry a run changes: a moto or moto server the run started
-    is its own, an endpoint or AWS Region is shared by every run that points at it."""
+    is its own; an endpoint or AWS Region is shared by every run that points at it,
+    however it is spelt (``localhost`` and ``127.0.0.1`` are one address), with the
+    account the registry answers as (``registry_id``) and the Region."""
     settings = run.settings
-    if settings.target in ("url", "aws"):
-        shared = f"{settings.target} {settings.endpoint_url or ''} {settings.region}"
-        return "registry-" + hashlib.sha256(shared.encode()).hexdigest()[:16]
-    return f"run-{run.namer.run_id}"
+    if settings.target not in ("url", "aws"):
+        return f"run-{run.namer.run_id}"
+    account = getattr(run.target, "account", None) or registry_id
+    return shared_registry_key(settings, account)
+
+
+def shared_registry_key(settings: EcrSettings, account: str | None) -> str:
+    """The key of a registry that outlives runs (an endpoint, or AWS in a Region)."""
+    where = "aws" if settings.target == "aws" else _address(settings.endpoint_url or "")
+    shared = f"{where} {account or ''} {settings.region}"
+    return "registry-" + hashlib.sha256(shared.encode()).hexdigest()[:16]
+
+
+def registry_lock_dir(key: str) -> Path:
+    """Where a registry's setting locks and journal live (shared by runs on this machine)."""
+    return Path(tempfile.gettempdir()) / f"pytest-ecr-{key}"
+
+
+def _address(url: str) -> str:
+    """An endpoint as the address it reaches: scheme, resolved host, port."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    host = parts.hostname or ""
+    try:
+        found = {str(info[4][0]) for info in socket.getaddrinfo(host, port)}
+    except OSError:
+        found = {host}
+    if found and all(_is_loopback(a) for a in found):
+        found = {"loopback"}
+    return f"{parts.scheme}://{','.join(sorted(found))}:{port}"
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+#: Whether a phase of the test failed (its recording is then incomplete).
+FAILED_KEY = pytest.StashKey[bool]()
 
 
 class RunPlugin:
@@ -176,6 +263,12 @@ class RunPlugin:
 
     def __init__(self, run: EcrRun) -> None:
         self.run = run
+        self._sigterm: Any = None
+        # SIGTERM (what `timeout`, CI cancellation and `kill` send) ends the run as Ctrl-C
+        # does: fixtures and the ledger clean up, and registry settings are restored.
+        main = threading.current_thread() is threading.main_thread()
+        if main and signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+            self._sigterm = signal.signal(signal.SIGTERM, _interrupt)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(
@@ -183,16 +276,36 @@ class RunPlugin:
     ) -> Generator[None, Any, Any]:
         """Everything a test's setup, call and teardown do belongs to that test."""
         scope = suite_id(item.nodeid)
+        complete = False
         try:
             with in_scope(scope):
-                return (yield)
+                result = yield
+            complete = not item.stash.get(FAILED_KEY, False)
+            return result
+        except BaseException:
+            # Ctrl-C, SIGTERM or pytest.exit in the middle of a test: nothing of it is
+            # written, and nothing recorded later (the session's teardown) either.
+            self.run.interrupted = True
+            raise
         finally:
-            if self.run.engine is not None:
+            if self.run.engine is not None and not self.run.engine.replay_only:
                 try:
-                    self.run.engine.finish(scope)
+                    self.run.engine.finish(scope, complete=complete and not self.run.interrupted)
                 except CassetteError as exc:
                     # A recording that cannot be written is lost: stop, saying where and why.
                     pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.INTERNAL_ERROR)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        if report.failed:
+            item.stash[FAILED_KEY] = True
+        return report
+
+    def pytest_keyboard_interrupt(self) -> None:
+        self.run.interrupted = True
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
@@ -218,12 +331,23 @@ class RunPlugin:
         )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        for line in self.run.notes:
+            terminalreporter.write_line(f"pytest-ecr: {line}", yellow=True)
         engine = self.run.engine
         for warning in (engine.warnings if engine is not None else [])[:20]:
             terminalreporter.write_line(f"cassette: {warning}", yellow=True)
 
     def pytest_unconfigure(self) -> None:
-        self.run.close()
+        try:
+            self.run.close()
+        finally:
+            if self._sigterm is not None:
+                signal.signal(signal.SIGTERM, self._sigterm)
+                self._sigterm = None
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"pytest-ecr: signal {signal.Signals(signum).name}")
 
 
 class AwsGuard:

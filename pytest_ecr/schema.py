@@ -266,7 +266,11 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message} (expected {self.expected}, got {self.actual!r})"
+        # Bounded: an answer may be megabytes, a failure message never is.
+        actual = repr(self.actual)
+        if len(actual) > 500:
+            actual = f"{actual[:500]}... ({len(actual)} characters)"
+        return f"{self.path}: {self.message[:500]} (expected {self.expected}, got {actual})"
 
 
 @dataclass(frozen=True)
@@ -432,8 +436,26 @@ def _fast_validator(shape_name: str | None, direction: Direction) -> Callable[[A
     return compiled
 
 
+def without_nulls(value: Any) -> Any:
+    """``value`` without the members whose value is JSON ``null``.
+
+    An explicit ``null`` is how a server may say "absent": the model documents the last
+    page's ``nextToken`` as "null when there are no more results", and botocore drops a
+    member that is null. So in answers a null member is an absent one (a required member
+    sent as null is then reported missing).
+    """
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
 def validate(operation: str, direction: Direction, instance: Any) -> ValidationResult:
-    """Validate a wire body of ``operation``; every violation is listed with its path."""
+    """Validate a wire body of ``operation``; every violation is listed with its path.
+
+    In answers (``output``), a member sent as ``null`` counts as absent (:func:`without_nulls`).
+    """
     shape_name = operation_shape_name(operation, direction)
     fast = _fast_validator(shape_name, direction)
     if fast is not None:
@@ -443,7 +465,23 @@ def validate(operation: str, direction: Direction, instance: Any) -> ValidationR
             pass
         else:
             return _VALID
+    if direction == "output":
+        stripped = without_nulls(instance)
+        if stripped != instance:
+            return _validate_output(operation, stripped)
     return validate_with(validator_for(operation, direction), instance, direction=direction)
+
+
+def _validate_output(operation: str, instance: Any) -> ValidationResult:
+    fast = _fast_validator(operation_shape_name(operation, "output"), "output")
+    if fast is not None:
+        try:
+            fast(instance)
+        except Exception:
+            pass
+        else:
+            return _VALID
+    return validate_with(validator_for(operation, "output"), instance, direction="output")
 
 
 def validate_with(

@@ -21,13 +21,23 @@ _SIGNATURE_PARAMS = re.compile(
 
 @dataclass
 class Scrubber:
-    #: The account id to replace; with ``learn_account``, the first ``registryId`` an
-    #: answer carries (``--ecr-scrub-account-id``).
+    """Takes the secrets out of what is recorded, wherever in an answer they are and
+    whatever type the member carrying them has: every ``authorizationToken`` member,
+    the signature parts of any pre-signed URL, any access key id, and (with
+    ``--ecr-scrub-account-id``) the account id, in every text of the answer (ARNs, URIs,
+    ``proxyEndpoint``, messages, policy texts).
+
+    ``account_id`` is known before the first request (the run asks STS on aws, or the
+    registry's DescribeRegistry elsewhere); ``learn_account`` is the fallback when it
+    could not be asked: the first ``registryId`` an answer carries.
+    """
+
     account_id: str | None = None
     learn_account: bool = False
 
     def text(self, text: str) -> str:
         text = _ACCESS_KEY.sub("ACCESS-KEY-ID-SCRUBBED", text)
+        text = _SIGNATURE_PARAMS.sub(r"\1SCRUBBED", text)
         if self.account_id:
             text = text.replace(self.account_id, FAKE_ACCOUNT)
         return text
@@ -39,18 +49,21 @@ class Scrubber:
             return self.text(body)
         if self.learn_account and self.account_id is None:
             self.account_id = _registry_id(data)
-        if operation == "GetAuthorizationToken" and isinstance(data, dict):
-            for item in data.get("authorizationData", []):
-                if "authorizationToken" in item:
-                    item["authorizationToken"] = FAKE_TOKEN
-        if (
-            operation == "GetDownloadUrlForLayer"
-            and isinstance(data, dict)
-            and isinstance(data.get("downloadUrl"), str)
-        ):
-            data["downloadUrl"] = _SIGNATURE_PARAMS.sub(r"\1SCRUBBED", data["downloadUrl"])
-        text = json.dumps(data, separators=(",", ":")) if data is not None else body
-        return self.text(text)
+        if data is None:
+            return self.text(body)
+        return self.text(json.dumps(_without_tokens(data), separators=(",", ":")))
+
+
+def _without_tokens(data: Any) -> Any:
+    """``data`` with every ``authorizationToken`` member's value replaced, at any depth."""
+    if isinstance(data, dict):
+        return {
+            k: FAKE_TOKEN if k == "authorizationToken" else _without_tokens(v)
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [_without_tokens(v) for v in data]
+    return data
 
 
 def _registry_id(data: Any) -> str | None:

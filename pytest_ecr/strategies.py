@@ -300,6 +300,11 @@ def lifecycle_policies() -> st.SearchStrategy[dict[str, Any]]:
         rules = [data(rule(p)) for p in sorted(priorities)]
         # "any" may only be the lowest priority rule (the user guide's rules on tagStatus).
         rules = [r for r in rules[:-1] if r["selection"]["tagStatus"] != "any"] + rules[-1:]
+        # Only one rule may select untagged images: AWS refuses a second ("Lifecycle
+        # policy validation failure: Only one rule can select Untagged images", real CLI
+        # output in the evidence table, docs/evidence.md).
+        untagged = [r for r in rules if r["selection"]["tagStatus"] == "untagged"]
+        rules = [r for r in rules if r not in untagged[1:]]
         return {"rules": rules}
 
     return policy()

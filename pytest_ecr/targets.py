@@ -18,7 +18,7 @@ from botocore.client import BaseClient
 from botocore.config import Config
 
 from .settings import EcrSettings
-from .wire import Subscriber, Tap
+from .wire import UNSUPPORTED_CODES, UNSUPPORTED_STATUSES, Exchange, Subscriber, Tap, error_code
 
 #: Static credentials for emulators, so that no credential lookup (environment,
 #: instance metadata, STS) ever runs or gets recorded against one.
@@ -77,9 +77,29 @@ class Target(ABC):
 
     def client(self, *, parameter_validation: bool = True, **config: Any) -> BaseClient:
         """A boto3 ECR client for this target."""
+        client = self.service_client("ecr", parameter_validation=parameter_validation, **config)
+        Tap(client, self.subscribers)
+        sender = self.sender()
+        if sender is not None:
+            # After the tap: a replayed answer never reaches the network.
+            client.meta.events.register("before-send.ecr", sender)
+        return client
+
+    def sender(self) -> Any:
+        """The bounded HTTP sender of a target the plugin talks HTTP to (see
+        :mod:`pytest_ecr.transport`); ``None`` where botocore sends (AWS, in-process)."""
+        return None
+
+    def session(self) -> Any:
+        """The boto3 session clients of this target come from."""
+        return boto3.session.Session()
+
+    def service_client(self, service: str, **config: Any) -> BaseClient:
+        """A client of ``service`` resolved as the target's ECR clients are: the same
+        session, credentials, Region, endpoint resolution, retries and timeouts."""
         kwargs: dict[str, Any] = dict(self.credentials())
         endpoint = self.endpoint_url
-        if endpoint:
+        if endpoint and service == "ecr":
             kwargs["endpoint_url"] = endpoint
         settings = self.settings
         options: dict[str, Any] = {
@@ -87,23 +107,52 @@ class Target(ABC):
             "retries": {"mode": "standard", "total_max_attempts": self.max_attempts},
             "connect_timeout": settings.connect_timeout,
             "read_timeout": settings.read_timeout,
-            "parameter_validation": parameter_validation,
-            # Only our own endpoint counts: AWS_ENDPOINT_URL* in the environment must not
-            # send moto's or AWS's requests elsewhere.
+            # Only our own endpoint counts: AWS_ENDPOINT_URL* in the environment, or an
+            # endpoint_url in the profile, must not send requests elsewhere.
             "ignore_configured_endpoint_urls": True,
             **config,
         }
-        client: BaseClient = boto3.session.Session().client(
-            "ecr", config=Config(**options), **kwargs
-        )
-        Tap(client, self.subscribers)
+        client: BaseClient = self.session().client(service, config=Config(**options), **kwargs)
         return client
 
 
 def _moto_implements(operation: str) -> bool:
-    from moto.ecr.responses import ECRResponse
+    """Whether the installed moto implements ``operation``: a handler that only raises
+    ``NotImplementedError`` (moto 5.2.5's GetDownloadUrlForLayer) does not count."""
+    from .enforcement import moto_unsupported
 
-    return callable(getattr(ECRResponse, xform_name(operation), None))
+    return operation not in moto_unsupported()
+
+
+def _speaks_json(answer: Exchange) -> bool:
+    """An answer in the protocol's form that is no "unknown operation" answer."""
+    data, _ = answer.json_body()
+    if not isinstance(data, dict) or answer.status in UNSUPPORTED_STATUSES:
+        return False
+    return error_code(str(data.get("__type") or "")) not in UNSUPPORTED_CODES
+
+
+class _SupportTracker(Subscriber):
+    """Learns from every answer of the run which operations a url target implements."""
+
+    stage = "observe"
+
+    def __init__(self, support: dict[str, bool]) -> None:
+        self.support = support
+
+    def on_response(self, exchange: Exchange) -> None:
+        if exchange.answered_by is None and _speaks_json(exchange):
+            self.support[exchange.operation] = True
+
+
+class _Recorder(Subscriber):
+    stage = "observe"
+
+    def __init__(self, into: list[Exchange]) -> None:
+        self.into = into
+
+    def on_response(self, exchange: Exchange) -> None:
+        self.into.append(exchange)
 
 
 class MotoTarget(Target):
@@ -132,7 +181,21 @@ class MotoTarget(Target):
         return _moto_implements(operation)
 
 
-class MotoServerTarget(Target):
+class _HttpTarget(Target):
+    """A target reached over plain HTTP(S) that the plugin does not trust to behave: its
+    answers are read within bounds (:mod:`pytest_ecr.transport`)."""
+
+    _sender: Any = None
+
+    def sender(self) -> Any:
+        if self._sender is None:
+            from .transport import BoundedSender
+
+            self._sender = BoundedSender(self.settings.connect_timeout, self.settings.read_timeout)
+        return self._sender
+
+
+class MotoServerTarget(_HttpTarget):
     """A moto server on 127.0.0.1 with a port the OS chooses, for the run."""
 
     name = "moto-server"
@@ -169,10 +232,55 @@ class MotoServerTarget(Target):
         return _moto_implements(operation)
 
 
-class UrlTarget(Target):
-    """Any running ECR-compatible endpoint (LocalStack, ministack, ...)."""
+class UrlTarget(_HttpTarget):
+    """Any running ECR-compatible endpoint (LocalStack, ministack, ...).
+
+    Whether it implements an operation is a property of the operation, established once:
+    an answer in the protocol's form (JSON, whatever the status) says it does; an answer
+    of the "unknown operation" kind says it does not; a bare 5xx page says nothing, and
+    then a probe (the operation with an empty request) asks.
+    """
 
     name = "url"
+
+    def __init__(self, settings: EcrSettings) -> None:
+        super().__init__(settings)
+        self._support: dict[str, bool] = {}
+        self.subscribers.append(_SupportTracker(self._support))
+
+    def implements(self, operation: str) -> bool | None:
+        return self._support.get(operation)
+
+    def probe(self, operation: str) -> bool:
+        """Ask the endpoint whether it knows ``operation``: an empty request answered in
+        JSON (a validation error, say) means yes; a bare 5xx page or an unknown-operation
+        error means no. Remembered for the rest of the run."""
+        if operation in self._support:
+            return self._support[operation]
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        options: dict[str, Any] = {
+            "region_name": self.region,
+            "retries": {"mode": "standard", "total_max_attempts": 1},
+            "connect_timeout": self.settings.connect_timeout,
+            "read_timeout": self.settings.read_timeout,
+            "parameter_validation": False,
+            "ignore_configured_endpoint_urls": True,
+        }
+        probe = boto3.session.Session().client(
+            "ecr", endpoint_url=self.endpoint_url, config=Config(**options), **self.credentials()
+        )
+        answered: list[Exchange] = []
+        Tap(probe, [_Recorder(answered)])
+        try:
+            getattr(probe, xform_name(operation))()
+        except (ClientError, BotoCoreError):
+            pass
+        finally:
+            probe.close()
+        known = bool(answered) and _speaks_json(answered[-1])
+        self._support[operation] = known
+        return known
 
     @property
     def endpoint_url(self) -> str | None:
@@ -231,9 +339,19 @@ class AwsTarget(Target):
         #: Who the credentials are (STS GetCallerIdentity), known once started.
         self.account: str | None = None
         self.identity_arn: str | None = None
+        #: Where the identity check and the ECR requests went.
+        self.endpoints: dict[str, str] = {}
+        self._session: Any = None
+
+    def session(self) -> Any:
+        """One session for the whole run: the identity check and every ECR client use the
+        same credentials."""
+        if self._session is None:
+            self._session = boto3.session.Session()
+        return self._session
 
     def _start(self) -> None:
-        session = boto3.session.Session()
+        session = self.session()
         if session.get_credentials() is None:
             raise TargetUnavailable(
                 "--ecr-target=aws: no AWS credentials found in the standard chain "
@@ -241,15 +359,22 @@ class AwsTarget(Target):
             )
         # STS GetCallerIdentity needs no permissions ("No permissions are required to
         # perform this operation", the STS API reference), so it works for any identity.
-        sts = session.client(
-            "sts",
-            region_name=self.region,
-            config=Config(
-                retries={"mode": "standard", "total_max_attempts": self.max_attempts},
-                connect_timeout=self.settings.connect_timeout,
-                read_timeout=self.settings.read_timeout,
-            ),
-        )
+        # It is asked through the same session, endpoint resolution (configured endpoint
+        # URLs ignored, as the ECR clients ignore them) and Region as ECR.
+        sts: Any = self.service_client("sts")
+        ecr = self.service_client("ecr")
+        endpoints = {"STS": str(sts.meta.endpoint_url), "ECR": str(ecr.meta.endpoint_url)}
+        ecr.close()
+        foreign = {name: url for name, url in endpoints.items() if not _is_aws(url)}
+        partitions = {_partition(url) for url in endpoints.values()}
+        if foreign or len(partitions) != 1:
+            sts.close()
+            raise TargetUnavailable(
+                "--ecr-target=aws: the identity check and the ECR requests would not go to "
+                f"the same AWS (STS {endpoints['STS']}, ECR {endpoints['ECR']}); "
+                "nothing was sent to ECR"
+            )
+        self.endpoints = endpoints
         try:
             identity = sts.get_caller_identity()
         except Exception as exc:
@@ -287,6 +412,36 @@ class AwsTarget(Target):
             f"{self.region}; test repositories are created and deleted under "
             f"{self.settings.name_prefix}/, {registry}"
         )
+
+
+#: AWS's own service endpoints, by partition (botocore's endpoint rules: amazonaws.com,
+#: amazonaws.com.cn, and the GovCloud and ISO partitions' domains).
+_AWS_DOMAINS = {
+    "aws": ("amazonaws.com", "api.aws"),
+    "aws-cn": ("amazonaws.com.cn", "amazonwebservices.com.cn"),
+    "aws-iso": ("c2s.ic.gov",),
+    "aws-iso-b": ("sc2s.sgov.gov",),
+}
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _partition(url: str) -> str | None:
+    host = _host(url)
+    matches = [
+        (len(domain), partition)
+        for partition, domains in _AWS_DOMAINS.items()
+        for domain in domains
+        if host == domain or host.endswith("." + domain)
+    ]
+    return max(matches)[1] if matches else None
+
+
+def _is_aws(url: str) -> bool:
+    """Whether an endpoint is one of AWS's own, over HTTPS."""
+    return urlsplit(url).scheme == "https" and _partition(url) is not None
 
 
 _TARGETS: dict[str, type[Target]] = {

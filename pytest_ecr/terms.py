@@ -13,7 +13,13 @@ Aspect = Literal["shape", "errors", "validation", "pagination", "waiter", "behav
 ASPECTS: tuple[str, ...] = get_args(Aspect)
 
 #: The outcome of one contract test on one target.
-Outcome = Literal["pass", "fail", "deviation", "unsupported", "skipped", "error"]
+#: ``unconfirmed``: a contract whose expectation rests on reasoning alone (tier
+#: ``inferred``) failed: a lead to check against AWS, not a verdict. ``blocked``: a
+#: prerequisite (set-up, a scenario, an image push) failed at another operation, so the
+#: test says nothing of its own.
+Outcome = Literal[
+    "pass", "fail", "unconfirmed", "deviation", "blocked", "unsupported", "skipped", "error"
+]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 
 #: What a contract's expectation rests on, strongest first (issue "Every verdict earned"):

@@ -6,6 +6,7 @@ exists), ``before-send`` (a handler may answer instead of the network) and
 :class:`Tap` registers on them once per client and hands one :class:`Exchange` to its
 subscribers, in the order :data:`ORDER` gives:
 
+- ``observe``: learns from every answer (which operations a target implements);
 - ``cassettes``: answers from a recording (replay) or records the answer;
 - ``reference``: keeps the answer for differential mode;
 - ``contract``: checks the request against the model and classifies the answer (it
@@ -271,7 +272,7 @@ def classify_unsupported(exchange: Exchange, *, implemented: bool | None = None)
 # -- the tap ---------------------------------------------------------------------------
 
 #: The order in which subscribers see an exchange (see the module docstring).
-ORDER: Final = ("cassettes", "reference", "contract")
+ORDER: Final = ("observe", "cassettes", "reference", "contract")
 
 
 class Subscriber:
@@ -341,6 +342,7 @@ class Tap:
     def _request_created(self, request: Any, operation_name: str, **_: Any) -> None:
         exchange = Exchange.sent(operation_name, request.body, CURRENT_SCOPE.get())
         self._local.current = exchange
+        _LAST.operation = operation_name
         for subscriber in self._subscribers():
             subscriber.on_request(exchange)
 
@@ -369,6 +371,12 @@ class Tap:
 
 
 _TAPS: weakref.WeakKeyDictionary[Any, Tap] = weakref.WeakKeyDictionary()
+_LAST = threading.local()
+
+
+def last_operation() -> str | None:
+    """The operation a tapped client of this thread sent last."""
+    return getattr(_LAST, "operation", None)
 
 
 def tap_of(client: Any) -> Tap | None:

@@ -24,7 +24,17 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 Fault = Literal[
-    "500", "503", "throttle", "truncated", "html", "content-type", "reset", "empty", "slow"
+    "500",
+    "503",
+    "throttle",
+    "truncated",
+    "html",
+    "content-type",
+    "reset",
+    "empty",
+    "slow",
+    "trickle",
+    "endless",
 ]
 FAULTS: tuple[Fault, ...] = (
     "500",
@@ -163,6 +173,9 @@ class FaultProxy:
                 if fault == "html":
                     self._answer(502, "text/html", GATEWAY_PAGE)
                     return
+                if fault == "endless":
+                    self._endless()
+                    return
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
                 status, upstream_headers, data = proxy._forward("POST", self.path, headers, body)
                 content_type = dict((k.lower(), v) for k, v in upstream_headers).get(
@@ -189,7 +202,25 @@ class FaultProxy:
                     content_type = "text/plain; charset=utf-8"
                 elif fault == "slow":
                     time.sleep(proxy.slow_seconds)
+                elif fault == "trickle":
+                    self._answer(status, content_type, data, extra, trickle=0.5)
+                    return
                 self._answer(status, content_type, data, extra)
+
+            def _endless(self) -> None:
+                """A 200 whose body never ends, as fast as the client reads it."""
+                chunk = b"x" * (1024 * 1024)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", JSON)
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    deadline = time.monotonic() + proxy.lifetime
+                    while time.monotonic() < deadline:
+                        self.wfile.write(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
 
             def _answer(
                 self,
@@ -197,6 +228,7 @@ class FaultProxy:
                 content_type: str,
                 body: bytes,
                 extra: list[tuple[str, str]] | None = None,
+                trickle: float = 0.0,
             ) -> None:
                 try:
                     self.send_response(status)
@@ -207,7 +239,13 @@ class FaultProxy:
                     if not any(k.lower() == "x-amzn-requestid" for k, _ in extra or ()):
                         self.send_header("x-amzn-RequestId", "fault-proxy")
                     self.end_headers()
-                    self.wfile.write(body)
+                    if not trickle:
+                        self.wfile.write(body)
+                        return
+                    for n in range(len(body)):  # a byte at a time, each in time
+                        self.wfile.write(body[n : n + 1])
+                        self.wfile.flush()
+                        time.sleep(trickle)
                 except (BrokenPipeError, ConnectionResetError):
                     # The client gave up (a read timeout): nothing to answer.
                     self.close_connection = True

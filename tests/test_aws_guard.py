@@ -7,6 +7,11 @@ import pytest
 #: Loaded before the session starts: from here on every AWS request of the run is
 #: answered by moto in this process, as the account in MOTO_ACCOUNT_ID.
 STAND_IN = """
+import os
+
+# The stand-in's account, set in the run under test only: a moto server of the test
+# process (the emulator some tests configure) answers as moto's default account.
+os.environ["MOTO_ACCOUNT_ID"] = "210987654321"
 import moto
 
 _aws = moto.mock_aws()
@@ -43,7 +48,6 @@ def aws(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Py
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
-    monkeypatch.setenv("MOTO_ACCOUNT_ID", ACCOUNT)
     pytester.makeconftest(STAND_IN)
     pytester.makepyfile(test_user=USER_TESTS)
     return pytester
@@ -65,6 +69,25 @@ def test_an_account_off_the_allow_list_stops_the_run_before_any_ecr_request(
     )
     assert not (aws.path / "ran").exists()
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
+@pytest.mark.parametrize("variable", ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS"])
+def test_an_emulator_configured_for_sts_cannot_vouch_for_the_account(
+    aws: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, moto_server: str, variable: str
+) -> None:
+    """An emulator's endpoint in the environment would answer STS as its own account
+    (123456789012) while ECR, which ignores those variables, talks to AWS: the identity
+    check asks what ECR asks, so the real account (here the stand-in's) is the one held
+    against the allow-list."""
+    monkeypatch.setenv(variable, moto_server)
+    result = aws.runpytest_subprocess(
+        "--ecr-target=aws", "--ecr-allow-aws", "--ecr-aws-account=123456789012"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(
+        [f"*--ecr-aws-account: the credentials belong to AWS account {ACCOUNT} *"]
+    )
+    assert not (aws.path / "ran").exists()
 
 
 def test_the_first_line_names_the_account_and_region(aws: pytest.Pytester) -> None:

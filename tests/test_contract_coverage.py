@@ -7,6 +7,7 @@ A botocore release that adds an operation, an error or a constraint makes this f
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -19,7 +20,8 @@ from botocore import xform_name
 from pytest_ecr.invalid import constraint_cases, get_path, invalid_value
 from pytest_ecr.model import load_model
 from pytest_ecr.schema import operation_schema
-from pytest_ecr.suite import VALIDATION_ERRORS, FakeScenario, request_with
+from pytest_ecr.suite import Contract, FakeScenario, request_with
+from pytest_ecr.terms import TIERS
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 
@@ -85,33 +87,28 @@ def triggered(module: ModuleType) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("operation", WRITTEN)
-def test_module_names_its_operation(operation: str) -> None:
+def test_module_declares_its_operation(operation: str) -> None:
+    """One declaration per module, and none of the names it replaced."""
     module = load(operation)
-    assert operation == module.OPERATION
-    assert module.pytestmark.name == "ecr_contract"
-    assert module.pytestmark.args == (operation,)
+    assert isinstance(module.CONTRACT, Contract)
+    assert module.CONTRACT.operation == operation
+    leftovers = {"pytestmark", "UNTRIGGERED", "test_validation"} & set(vars(module))
+    assert leftovers == set(), f"{operation}: the Contract declaration replaces {leftovers}"
 
 
 @pytest.mark.parametrize("operation", WRITTEN)
 def test_every_modeled_error_is_triggered_or_justified(operation: str) -> None:
     module = load(operation)
-    modeled = load_model().modeled_errors(operation)
-    by_test = set(triggered(module))
-    justified: dict[str, str] = module.UNTRIGGERED
-    by_validation = modeled & VALIDATION_ERRORS if constraint_cases(operation) else set()
-    assert not by_test & set(justified), "both triggered and justified"
-    for code, reason in justified.items():
-        assert len(reason) >= 20, f"{code}: the reason must say why"
-    unaccounted = modeled - by_test - set(justified) - by_validation
-    assert unaccounted == set(), f"{operation}: modeled errors neither triggered nor justified"
-    unknown = (by_test | set(justified)) - modeled
-    assert unknown == set(), f"{operation}: not modeled errors named: {unknown}"
+    assert module.CONTRACT.problems(triggered(module)) == []
 
 
 @pytest.mark.parametrize("operation", WRITTEN)
 def test_every_constrained_member_has_a_validation_case(operation: str) -> None:
     module = load(operation)
-    valid_request = module.test_validation.ecr_valid_request
+    valid_request = module.CONTRACT.valid_request
+    if valid_request is None:
+        assert constraint_cases(operation) == [], f"{operation}: constrained, no valid_request"
+        return
     requests = valid_request(FakeScenario())
     schema = operation_schema(operation, "input")
     for request in [requests] if isinstance(requests, dict) else requests:
@@ -123,6 +120,42 @@ def test_every_constrained_member_has_a_validation_case(operation: str) -> None:
         invalid_value(case, get_path(request, case.path))
 
 
+TIER_DUMP = """
+import json
+
+def pytest_collection_finish(session):
+    from pytest_ecr.markers import contract_of
+
+    out = []
+    for item in session.items:
+        mark = contract_of(item)
+        named = any("tier" in m.kwargs for m in item.iter_markers("ecr_contract"))
+        out.append([item.nodeid, named, mark.tier if mark else None, mark.source if mark else ""])
+    with open("tiers.json", "w") as handle:
+        json.dump(out, handle)
+"""
+
+
+def test_every_contract_test_names_its_evidence(pytester: pytest.Pytester) -> None:
+    """Every contract test has a tier, and a tier above ``model`` names its source."""
+    pytester.makepyfile(tierdump=TIER_DUMP)
+    result = pytester.runpytest_subprocess(
+        str(CONTRACTS), "--collect-only", "-q", "-p", "tierdump", "-p", "no:randomly"
+    )
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-2000:]
+    items = json.loads((pytester.path / "tiers.json").read_text())
+    assert len(items) > 500
+    unnamed = [nodeid for nodeid, named, _, _ in items if not named]
+    assert unnamed == [], f"{len(unnamed)} contract tests without a tier: {unnamed[:20]}"
+    assert {tier for _, _, tier, _ in items} <= set(TIERS)
+    unsourced = [
+        nodeid
+        for nodeid, _, tier, source in items
+        if tier in ("aws-verified", "documented") and not source.strip()
+    ]
+    assert unsourced == [], f"tiers above model without a source: {unsourced[:20]}"
+
+
 def load_derived(name: str) -> ModuleType:
     return load_file(CONTRACTS / "derived" / f"{name}.py")
 
@@ -132,7 +165,7 @@ def test_every_paginator_is_populated_or_justified() -> None:
     paginators = set(load_model().paginators)
     assert paginators == set(pagination.POPULATE) | set(pagination.CANNOT_POPULATE)
     assert not set(pagination.POPULATE) & set(pagination.CANNOT_POPULATE)
-    assert {p.id for p in pagination.PAGINATED} == paginators
+    assert set(pagination.PAGINATORS) == paginators
 
 
 def test_every_waiter_has_a_start_and_a_missing_resource() -> None:

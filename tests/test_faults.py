@@ -72,3 +72,46 @@ def test_a_faulty_answer_is_a_clear_failure_or_retried(
     result.stdout.fnmatch_lines([*MESSAGES[fault], "FAILED test_user.py::test_first*"])
     # Every planned fault was met, then the second contract went through.
     assert seen == [*planned, None]
+
+
+ONE_CONTRACT = """
+import pytest
+
+@pytest.mark.ecr_contract("DescribeRepositories", "behavior", tier="model", source="m")
+def test_one(ecr_contract):
+    ecr_contract.call("DescribeRepositories")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        # One byte every half second: each read is within the read timeout, the answer
+        # never is.
+        ("trickle", "*no answer*no complete answer within 2 s*"),
+        # A body without end, as fast as it is read: stopped at the cap, not at the memory.
+        ("endless", "*no answer*is larger than 67108864 bytes; the rest was not read*"),
+    ],
+)
+def test_an_answer_without_end_is_cut_off(
+    pytester: pytest.Pytester, moto_server: str, fault: Fault, message: str
+) -> None:
+    pytester.makepyfile(test_user=ONE_CONTRACT)
+    with FaultProxy(moto_server, lifetime=60) as proxy:
+        proxy.plan("DescribeRepositories", fault)
+        result = pytester.runpytest_subprocess(
+            f"--ecr-endpoint-url={proxy.url}",
+            "--ecr-max-attempts=1",
+            "--ecr-read-timeout=2",
+            "--ecr-name-prefix=faults",
+            "-p",
+            "no:randomly",
+            timeout=60,
+        )
+    output = result.stdout.str() + result.stderr.str()
+    assert "INTERNALERROR" not in output
+    assert result.parseoutcomes() == {"failed": 1}, output[-3000:]
+    result.stdout.fnmatch_lines([message])
+    # What a failure prints is bounded too: no megabytes of the body in the output.
+    assert len(output) < 200_000

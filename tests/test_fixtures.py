@@ -157,7 +157,16 @@ def _start_pytest(
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        # A run started in the background (CI under nohup, a job control-less shell)
+        # inherits SIGINT ignored, and Python then never turns it into Ctrl-C: the run
+        # under test gets the default back, as a terminal would give it.
+        preexec_fn=_default_signals,
     )
+
+
+def _default_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _wait_for(path: Path, timeout: float = 60.0) -> None:
@@ -225,16 +234,23 @@ def _held_run(
     )
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("point", POINTS)
 def test_ctrl_c_cleans_up_without_the_sweeper(
-    pytester: pytest.Pytester, moto_server: str, moto_server_client: Any, point: str
+    pytester: pytest.Pytester,
+    moto_server: str,
+    moto_server_client: Any,
+    point: str,
+    signum: signal.Signals,
 ) -> None:
-    prefix = f"sigint-{point}"
+    """Ctrl-C, and SIGTERM (what `timeout` and CI cancellation send), leave nothing."""
+    prefix = f"{signum.name.lower()}-{point}"
     with _held_run(pytester, moto_server, prefix, point) as proc:
         try:
             _wait_for(pytester.path / "ready")
             assert repositories_under(moto_server_client, prefix)
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(signum)
             output = proc.communicate(timeout=60)[0].decode()
         finally:
             proc.kill()
@@ -260,8 +276,9 @@ def test_sigkill_leaves_what_sweep_removes(
         finally:
             proc.kill()
     left = [name for name in repositories_under(client, prefix) if name != f"{prefix}/by-hand"]
-    # The test's repository, and by the body the session-scoped one.
-    assert len(left) == (2 if point in ("body", "teardown") else 1)
+    # The run's heartbeat, the test's repository, and by the body the session-scoped one.
+    assert len(left) == (3 if point in ("body", "teardown") else 2)
+    assert any(name.endswith("/heartbeat") for name in left)
 
     sweep = [
         sys.executable,
@@ -272,6 +289,12 @@ def test_sigkill_leaves_what_sweep_removes(
         f"--ecr-name-prefix={prefix}",
         "--older-than=0",
     ]
+    # The run's heartbeat is fresh: a sweep spares it as a run still in progress.
+    spared = subprocess.run(sweep, capture_output=True, text=True, check=True)
+    assert f"0 repositories deleted under {prefix}/" in spared.stdout
+    assert len(repositories_under(client, prefix)) == len(left) + 1
+    # Known to be dead: swept although its last beat is fresh.
+    sweep.append("--ignore-heartbeats")
     dry = subprocess.run([*sweep, "--dry-run"], capture_output=True, text=True, check=True)
     assert f"{len(left)} repositories would delete under {prefix}/" in dry.stdout
     assert len(repositories_under(client, prefix)) == len(left) + 1

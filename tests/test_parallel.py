@@ -41,6 +41,7 @@ def test_neighbour(ecr_client, ecr_repository_factory, ecr_image_factory):
         for page in ecr_client.get_paginator("describe_repositories").paginate()
         for r in page["repositories"]
         if r["repositoryName"].startswith(run_root + "/")
+        and not r["repositoryName"].endswith("/heartbeat")
     ]
     assert sorted(mine) == sorted(digests)
 """

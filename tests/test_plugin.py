@@ -145,7 +145,7 @@ import pytest
 
 pytestmark = pytest.mark.ecr_contract("CreateRepository")
 
-@pytest.mark.ecr_contract(aspect="validation")
+@pytest.mark.ecr_contract(aspect="validation", tier="model", source="the model")
 def test_suite_bug(ecr_contract):
     ecr_contract.call("CreateRepository", repositoryName="Not Valid")
 
@@ -162,7 +162,9 @@ def test_wrong_expectation(ecr_contract):
             "*SuiteError: the suite's own CreateRepository request breaks the model*",
             "*$.repositoryName: does not match the model's pattern*",
             "*ContractViolation: CreateRepository: the target's answer breaks the contract*",
-            "CreateRepository * FAIL 1/1 * ERR 1/1*0%",
+            # A contract that names no evidence rests on reasoning: its failure is a lead.
+            "CreateRepository * unconf 1/1 * ERR 1/1*0%",
+            "failures by evidence (failed/tests): model 1/1, inferred 1/1",
         ]
     )
 
@@ -177,7 +179,7 @@ def test_unrelated_runs_do_not_start_a_target(pytester: pytest.Pytester) -> None
 DEVIATING = """
 import pytest
 
-pytestmark = pytest.mark.ecr_contract("DescribeRepositories")
+pytestmark = pytest.mark.ecr_contract("DescribeRepositories", tier="model", source="model")
 
 @pytest.mark.ecr_contract(aspect="errors")
 def test_known(ecr_contract):
@@ -193,7 +195,49 @@ def test_fixed(ecr_contract):
 def _deviations(pytester: pytest.Pytester, entries: list[dict[str, object]]) -> None:
     import json
 
+    # What test_known's failure is: an error expected, a success answered.
+    expected = [{"path": "status", "message": "expected an error, got success"}]
+    entries = [{"expect": expected, **entry} for entry in entries]
     pytester.makefile(".json", deviations=json.dumps({"version": 1, "deviations": entries}))
+
+
+def test_a_listed_test_failing_for_another_reason_is_a_failure(
+    pytester: pytest.Pytester,
+) -> None:
+    """A known deviation is a statement about what goes wrong: the same test failing for
+    a reason its entry does not expect (a new bug of the target, or of the suite) is a
+    failure, with its traceback, never hidden as the deviation."""
+    pytester.makepyfile(
+        test_user=DEVIATING
+        + """
+@pytest.fixture(autouse=True)
+def existing(ecr_client):
+    ecr_client.create_repository(repositoryName="exists")
+    yield
+    ecr_client.delete_repository(repositoryName="exists")
+"""
+    )
+    _deviations(
+        pytester,
+        [
+            {
+                "targets": ["moto"],
+                "test": "test_user.py::test_known",
+                "reason": "listed for another failure",
+                "expect": [{"path": "$.__type", "message": "wrong error code"}],
+            }
+        ],
+    )
+    result = pytester.runpytest_subprocess("--ecr-deviations=deviations.json", "-k", "test_known")
+    assert result.parseoutcomes() == {"failed": 1, "deselected": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "*def test_known(ecr_contract):*",
+            "*ContractViolation: DescribeRepositories*",
+            "*a failure the known deviation does not explain*",
+            "*lists this test (listed for another failure), but what went wrong is not*",
+        ]
+    )
 
 
 def test_known_deviation_is_reported_and_a_fixed_one_fails(pytester: pytest.Pytester) -> None:

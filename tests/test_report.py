@@ -65,15 +65,22 @@ def test_json_report_counts_and_scores() -> None:
     report = sample()
     assert report["format"] == "pytest-ecr-report"
     assert report["version"] == 1
-    assert report["summary"] == {
+    summary = dict(report["summary"])
+    evidence = summary.pop("evidence")
+    assert summary == {
         "pass": 1,
         "fail": 1,
+        "unconfirmed": 0,
         "deviation": 1,
+        "blocked": 0,
         "unsupported": 1,
         "skipped": 1,
         "error": 0,
         "score": 0.25,
     }
+    # Results that name no evidence rest on reasoning alone.
+    assert evidence["inferred"] == {"tests": 5, "failures": 1}
+    assert evidence["aws-verified"] == {"tests": 0, "failures": 0}
     put = report["operations"]["PutImage"]
     assert put["aspects"]["errors"] == {"outcome": "fail", "counts": {"deviation": 1, "fail": 1}}
     assert put["score"] == pytest.approx(1 / 3)
@@ -94,9 +101,10 @@ def test_terminal_rendering() -> None:
     assert any(
         line.startswith("PutImage") and "FAIL 1/2" in line and "ok 1" in line for line in lines
     )
-    assert lines[-1] == (
+    assert lines[-2] == (
         "3 operations, 1 pass, 1 fail, 1 deviation, 1 unsupported, 1 skipped; conformance 25.0%"
     )
+    assert lines[-1] == "failures by evidence (failed/tests): inferred 1/5"
 
 
 def test_html_is_self_contained_and_opens_failures() -> None:
@@ -213,3 +221,27 @@ def test_baseline_run_fails_on_a_changed_outcome(pytester: pytest.Pytester) -> N
     result = pytester.runpytest_subprocess("--ecr-baseline=baseline.json")
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines(["baseline: every outcome as recorded"])
+
+
+def test_failures_are_counted_by_the_evidence_they_rest_on() -> None:
+    """An emulator's author sees which findings are certain: failures per tier, and an
+    inferred contract's failure as unconfirmed, never mixed with the certain ones."""
+    matrix = Matrix()
+    verified = {"tier": "aws-verified", "source": "owner/repo#1"}
+    matrix.add(Result("t::a", "PutImage", "errors", "fail", evidence=verified))
+    matrix.add(Result("t::b", "PutImage", "errors", "pass", evidence=verified))
+    matrix.add(Result("t::c", "PutImage", "behavior", "unconfirmed", evidence={"tier": "inferred"}))
+    report = matrix.to_json(META)
+    assert report["summary"]["fail"] == 1
+    assert report["summary"]["unconfirmed"] == 1
+    assert report["summary"]["evidence"]["aws-verified"] == {"tests": 2, "failures": 1}
+    assert report["summary"]["evidence"]["inferred"] == {"tests": 1, "failures": 1}
+    assert report["operations"]["PutImage"]["aspects"]["behavior"]["outcome"] == "unconfirmed"
+    (test,) = [t for t in report["tests"] if t["nodeid"] == "t::a"]
+    assert test["evidence"] == verified
+    lines = render_terminal(report)
+    assert "unconf 1/1" in next(line for line in lines if line.startswith("PutImage"))
+    assert lines[-1] == "failures by evidence (failed/tests): aws-verified 1/2, inferred 1/1"
+    page = render_html(report)
+    assert "class='unconfirmed'" in page
+    assert "evidence: aws-verified · owner/repo#1" in page

@@ -26,6 +26,7 @@ a validation case.
 
 from __future__ import annotations
 
+from .declaration import MODEL, Contract, DeclarationPlugin, Evidence
 from .reasons import (
     KMS_EXCEPTION,
     LIMIT_EXCEPTION,
@@ -68,6 +69,7 @@ __all__ = [
     "MISSING_DIGEST",
     "MISSING_REPOSITORY",
     "MISSING_UPLOAD_ID",
+    "MODEL",
     "NO_INPUT",
     "REGISTRY_ONLY_SECRETS",
     "SERVER_EXCEPTION",
@@ -75,6 +77,9 @@ __all__ = [
     "UNREADABLE",
     "UPSTREAM",
     "VALIDATION_ERRORS",
+    "Contract",
+    "DeclarationPlugin",
+    "Evidence",
     "FakeScenario",
     "RegistrySettings",
     "Scenario",

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 import pytest
 from botocore.exceptions import ClientError
 
 from ..images import EcrClient
+from ..jsonfiles import FileFormatError, dump, load
 from ..settings import EcrSettings
 
 SettingName = Literal[
@@ -148,17 +151,28 @@ def _setting(name: str) -> Setting:
         raise KeyError(f"{name!r} is not a registry-wide setting ({', '.join(SETTINGS)})") from None
 
 
+JOURNAL = "pytest-ecr-registry-journal"
+
+
 class RegistrySettings:
     """Reads, locks and restores the registry-wide settings contracts change.
 
-    ``changing(setting)`` takes a lock per setting (shared by xdist workers of one run),
-    records the setting's value, and puts it back afterwards, also when the test fails.
+    ``changing(setting)`` takes a lock per setting (shared by xdist workers of one run and
+    by runs on this machine against the same registry), writes the setting's value to a
+    journal beside the lock *before* anything changes it, and puts it back afterwards,
+    also when the test fails; then the journal entry goes. A run killed in between
+    (SIGKILL, a lost machine) leaves the journal entry: the next run against the registry,
+    or ``pytest-ecr sweep``, puts the value back (:meth:`recover`). ``reading(setting)``
+    takes the lock only, for contracts that read a setting others change.
     """
 
-    def __init__(self, client: EcrClient, settings: EcrSettings, lock_dir: Path) -> None:
+    def __init__(
+        self, client: EcrClient, settings: EcrSettings, lock_dir: Path, run_id: str = ""
+    ) -> None:
         self.client = client
         self.settings = settings
         self.lock_dir = lock_dir
+        self.run_id = run_id
         lock_dir.mkdir(parents=True, exist_ok=True)
 
     def read(self, name: SettingName) -> Any:
@@ -190,7 +204,7 @@ class RegistrySettings:
 
     @contextlib.contextmanager
     def changing(self, *names: SettingName) -> Iterator[None]:
-        """Lock ``names``, record them, and restore them when the block ends."""
+        """Lock ``names``, record them (durably), and restore them when the block ends."""
         allow_registry_changes(self.settings)
         for name in names:
             _setting(name)
@@ -198,18 +212,77 @@ class RegistrySettings:
             for name in sorted(names):
                 stack.enter_context(self._lock(name))
             before = {name: self.read(name) for name in names}
+            for name, value in before.items():
+                if value != UNREADABLE:
+                    self._journal(name, value)
             try:
                 yield
             finally:
                 for name in names:
                     self.restore(name, before[name])
+                    self._journal_path(name).unlink(missing_ok=True)
 
     @contextlib.contextmanager
-    def _lock(self, name: str) -> Iterator[None]:
+    def reading(self, *names: SettingName) -> Iterator[None]:
+        """Lock ``names`` while a contract reads them (another worker may be changing
+        them); nothing is recorded or restored."""
+        for name in names:
+            _setting(name)
+        with contextlib.ExitStack() as stack:
+            for name in sorted(names):
+                stack.enter_context(self._lock(name))
+            yield
+
+    def recover(self) -> list[str]:
+        """Put back what killed runs left changed: every journal entry whose lock nobody
+        holds (a live run holds the lock while its entry exists). One line per setting."""
+        done = []
+        for path in sorted(self.lock_dir.glob("*.journal.json")):
+            try:
+                entry = load(path, JOURNAL)
+            except FileFormatError as exc:
+                done.append(f"cannot use the journal entry {exc}")
+                continue
+            name = str(entry.get("setting"))
+            if name not in SETTINGS:
+                continue
+            with self._lock(name, wait=False) as held:
+                if not held or not path.exists():
+                    continue
+                self.restore(cast(SettingName, name), entry.get("value"))
+                path.unlink(missing_ok=True)
+            done.append(
+                f"restored the registry's {name}, left changed by run "
+                f"{entry.get('run_id') or '?'} (killed at {entry.get('written') or '?'})"
+            )
+        return done
+
+    def _journal_path(self, name: str) -> Path:
+        return self.lock_dir / (name.replace(":", "-") + ".journal.json")
+
+    def _journal(self, name: SettingName, value: Any) -> None:
+        dump(
+            self._journal_path(name),
+            JOURNAL,
+            {
+                "setting": name,
+                "value": value,
+                "run_id": self.run_id,
+                "pid": os.getpid(),
+                "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            },
+        )
+
+    @contextlib.contextmanager
+    def _lock(self, name: str, *, wait: bool = True) -> Iterator[bool]:
         path = self.lock_dir / (name.replace(":", "-") + ".lock")
         with open(path, "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)

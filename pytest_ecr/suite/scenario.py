@@ -11,6 +11,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..images import EcrClient
+from ..prerequisites import prerequisite
 from ..resources import Image, ImageFactory, Repository, RepositoryFactory
 
 
@@ -74,7 +75,8 @@ class Scenario:
     def once(self, key: str, make: Callable[[], Any]) -> Any:
         """``make()`` the first time ``key`` is asked for; the same value after that."""
         if key not in self._once:
-            self._once[key] = make()
+            with prerequisite(f"setting up {key}"):
+                self._once[key] = make()
         return self._once[key]
 
     def on_cleanup(self, kind: str, ident: str, remove: Callable[[], None]) -> None:
@@ -96,7 +98,8 @@ class Scenario:
     def new_upload_id(self) -> str:
         """Start a new layer upload in :attr:`repository` and return its id (a fresh one
         each call, so that no case sees what an earlier case did to an upload)."""
-        started = self.client.initiate_layer_upload(repositoryName=self.repository.name)
+        with prerequisite("starting a layer upload"):
+            started = self.client.initiate_layer_upload(repositoryName=self.repository.name)
         return str(started["uploadId"])
 
     def close(self) -> None:

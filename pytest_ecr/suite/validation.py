@@ -66,6 +66,8 @@ def validation_tests(
     *,
     undo: Undo | None = None,
     changes: tuple[SettingName, ...] = (),
+    tier: str = "model",
+    source: str = "botocore's ECR model: the input shape's constraints",
 ) -> Callable[..., None]:
     """One test per constraint of ``operation``'s input, derived from the model.
 
@@ -75,10 +77,12 @@ def validation_tests(
     target that wrongly accepts the request did (for example a repository it created).
     ``changes`` names the registry-wide settings a wrongly accepted request would change:
     each case then runs under ``RegistrySettings.changing`` (locked, then restored).
+    ``tier`` and ``source``: the evidence that the target refuses with these codes (the
+    model alone says which values are invalid; public AWS answers say how it refuses).
     """
     cases = constraint_cases(operation)
 
-    @pytest.mark.ecr_contract(operation, "validation")
+    @pytest.mark.ecr_contract(operation, "validation", tier=tier, source=source)
     @pytest.mark.parametrize("case", cases, ids=[c.id for c in cases])
     def test_validation(
         case: ConstraintCase,
