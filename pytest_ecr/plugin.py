@@ -89,7 +89,8 @@ def _report_meta(config: pytest.Config) -> dict[str, Any]:
     run = config.stash[RUN_KEY]
     return {
         "target": settings.target,
-        "label": settings.label or settings.target,
+        "label": settings.label or run.outcome_target(),
+        "enforce_model": settings.enforce_model,
         "outcomes_of": run.outcome_target(),
         "endpoint": run.target.endpoint_url or settings.endpoint_url,
         "region": settings.region,

@@ -68,7 +68,7 @@ class EcrRun:
                 root=root,
                 mode=settings.record_mode or "none",  # type: ignore[arg-type]
                 scrubber=Scrubber(learn_account=settings.scrub_account_id),
-                meta=recording_meta(settings.target),
+                meta=recording_meta(outcome_name(settings.target, settings.enforce_model)),
                 replay_only=settings.target == "replay",
             )
             self.target.max_attempts = 1
@@ -163,7 +163,7 @@ class EcrRun:
                 return str(read_index(self.engine.root)["target"])
             except CassetteError:
                 return self.settings.target
-        return self.settings.target
+        return outcome_name(self.settings.target, self.settings.enforce_model)
 
     def close(self) -> None:
         """Remove what is left, then stop the target. Failures are printed, never lost."""
@@ -181,6 +181,12 @@ class EcrRun:
             if self._guard is not None:
                 self._guard.stop()
             self.target.stop()
+
+
+def outcome_name(target: str, enforced: bool) -> str:
+    """The name outcomes are kept under: a model-enforced moto answers differently from
+    a plain one, so its known deviations and baselines are its own (``moto+enforced``)."""
+    return f"{target}+enforced" if enforced else target
 
 
 def open_differ(settings: EcrSettings) -> Differ:

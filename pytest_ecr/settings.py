@@ -239,6 +239,20 @@ SPECS: tuple[Spec, ...] = (
         is_flag=True,
     ),
     Spec(
+        "enforce_model",
+        "--ecr-enforce-model",
+        "ecr_enforce_model",
+        "PYTEST_ECR_ENFORCE_MODEL",
+        False,
+        parse_bool,
+        "Make the embedded moto targets (moto, moto-server) refuse what AWS refuses and page "
+        "as AWS pages: every request validated against the model (HTTP 400 "
+        "InvalidParameterException), listings paged (100 by default), operations moto lacks "
+        "answered UnknownOperationException, registry-computed digests from the manifest's "
+        "bytes. Refused for url, aws and replay: their answers are never altered.",
+        is_flag=True,
+    ),
+    Spec(
         "allow_aws",
         "--ecr-allow-aws",
         None,
@@ -442,6 +456,7 @@ class EcrSettings:
     endpoint_url: str | None = None
     region: str = DEFAULT_REGION
     strict: bool = False
+    enforce_model: bool = False
     allow_aws: bool = False
     aws_accounts: tuple[str, ...] = ()
     allow_registry_changes: bool = False
@@ -540,6 +555,14 @@ def resolve_settings(
         raise SettingsError(
             sources["reference_deviations"],
             "known deviations from a reference need --ecr-reference DIR",
+        )
+    if values["enforce_model"] and values["target"] not in ("moto", "moto-server"):
+        raise SettingsError(
+            sources["enforce_model"]
+            if sources["enforce_model"] != "default"
+            else "--ecr-enforce-model",
+            f"model enforcement is for the embedded moto targets (moto, moto-server), not "
+            f"{values['target']!r}: pytest-ecr never alters a third party's answers",
         )
     if values["target"] == "aws" and not values["allow_aws"]:
         raise SettingsError(

@@ -163,6 +163,7 @@ class MotoTarget(Target):
     def __init__(self, settings: EcrSettings) -> None:
         super().__init__(settings)
         self._mock: Any = None
+        self._enforcer: Any = None
 
     def _start(self) -> None:
         try:
@@ -171,8 +172,17 @@ class MotoTarget(Target):
             raise TargetUnavailable(_MOTO_MISSING.format(target=self.name)) from None
         self._mock = moto.mock_aws()
         self._mock.start()
+        if self.settings.enforce_model:
+            from .enforcement import start_in_process
+
+            self._enforcer = start_in_process()
 
     def _stop(self) -> None:
+        if self._enforcer is not None:
+            from .enforcement import stop_in_process
+
+            stop_in_process(self._enforcer)
+            self._enforcer = None
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
@@ -220,6 +230,10 @@ class MotoServerTarget(_HttpTarget):
             logging.getLogger(logger_name).setLevel(logging.CRITICAL)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
+        if self.settings.enforce_model:
+            from .enforcement import enforce_server
+
+            enforce_server(self._server)
         host, port = self._server.get_host_and_port()
         self._url = f"http://{host}:{port}"
 
