@@ -283,7 +283,15 @@ class RunPlugin:
         """Everything a test's setup, call and teardown do belongs to that test."""
         scope = suite_id(item.nodeid)
         complete = False
+        # While a test that uses ECR runs, the in-process registry answers every ECR
+        # client of the process (the code under test's own too).
+        uses_ecr = "ecr_target" in getattr(item, "fixturenames", ())
+        activate = getattr(self.run.target, "activate", None) if uses_ecr else None
+        deactivate = getattr(self.run.target, "deactivate", None)
         try:
+            if activate is not None:
+                self.run.start()
+                activate()
             with in_scope(scope):
                 result = yield
             complete = not item.stash.get(FAILED_KEY, False)
@@ -294,6 +302,8 @@ class RunPlugin:
             self.run.interrupted = True
             raise
         finally:
+            if activate is not None and deactivate is not None:
+                deactivate()
             if self.run.engine is not None and not self.run.engine.replay_only:
                 try:
                     self.run.engine.finish(scope, complete=complete and not self.run.interrupted)

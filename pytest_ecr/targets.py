@@ -6,8 +6,10 @@ imported only when a moto target starts.
 
 from __future__ import annotations
 
-import logging
+import select
 import socket
+import subprocess
+import sys
 from abc import ABC, abstractmethod
 from typing import Any
 from urllib.parse import urlsplit
@@ -80,7 +82,11 @@ class Target(ABC):
         client = self.service_client("ecr", parameter_validation=parameter_validation, **config)
         Tap(client, self.subscribers)
         sender = self.sender()
-        if sender is not None:
+        if isinstance(self, MotoTarget):
+            # Before botocore's built-in handlers (moto's stubber, when a user's mock_aws is
+            # active): the run's clients are always answered by the run's registry.
+            client.meta.events.register_first("before-send.ecr", sender)
+        elif sender is not None:
             # After the tap: a replayed answer never reaches the network.
             client.meta.events.register("before-send.ecr", sender)
         return client
@@ -156,36 +162,47 @@ class _Recorder(Subscriber):
 
 
 class MotoTarget(Target):
-    """moto's ``mock_aws`` in this process: no server, no network."""
+    """moto's ECR in this process, with state of the run's own: no server, no network,
+    and no mock of moto's held open (see :mod:`pytest_ecr.inprocess`)."""
 
     name = "moto"
 
     def __init__(self, settings: EcrSettings) -> None:
         super().__init__(settings)
-        self._mock: Any = None
-        self._enforcer: Any = None
+        self.registry: Any = None
 
     def _start(self) -> None:
         try:
-            import moto
+            import moto  # noqa: F401
         except ImportError:
             raise TargetUnavailable(_MOTO_MISSING.format(target=self.name)) from None
-        self._mock = moto.mock_aws()
-        self._mock.start()
-        if self.settings.enforce_model:
-            from .enforcement import start_in_process
+        from .inprocess import PrivateRegistry, install_route
 
-            self._enforcer = start_in_process()
+        enforcer = None
+        if self.settings.enforce_model:
+            from .enforcement import Enforcer
+
+            enforcer = Enforcer()
+        self.registry = PrivateRegistry(enforcer)
+        install_route()
 
     def _stop(self) -> None:
-        if self._enforcer is not None:
-            from .enforcement import stop_in_process
+        from .inprocess import remove_route
 
-            stop_in_process(self._enforcer)
-            self._enforcer = None
-        if self._mock is not None:
-            self._mock.stop()
-            self._mock = None
+        remove_route()
+        self.registry = None
+
+    def sender(self) -> Any:
+        return self.registry
+
+    def activate(self) -> None:
+        """Answer every ECR client of the process (while a test that uses ECR runs)."""
+        if self.registry is not None:
+            self.registry.activate()
+
+    def deactivate(self) -> None:
+        if self.registry is not None:
+            self.registry.deactivate()
 
     def implements(self, operation: str) -> bool | None:
         return _moto_implements(operation)
@@ -206,7 +223,8 @@ class _HttpTarget(Target):
 
 
 class MotoServerTarget(_HttpTarget):
-    """A moto server on 127.0.0.1 with a port the OS chooses, for the run."""
+    """A moto server on 127.0.0.1 with a port the OS chooses, in a process of its own (see
+    :mod:`pytest_ecr.motoserver`), for the run."""
 
     name = "moto-server"
 
@@ -221,26 +239,39 @@ class MotoServerTarget(_HttpTarget):
 
     def _start(self) -> None:
         try:
-            from moto.server import ThreadedMotoServer
+            import moto.server  # noqa: F401
         except ImportError:
             raise TargetUnavailable(_MOTO_MISSING.format(target=self.name)) from None
-        # Werkzeug logs a line per request and Flask a traceback per unimplemented
-        # action; both would flood the run's output.
-        for logger_name in ("werkzeug", "moto.moto_server.werkzeug_app", "flask.app"):
-            logging.getLogger(logger_name).setLevel(logging.CRITICAL)
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._server.start()
+        command = [sys.executable, "-m", "pytest_ecr.motoserver"]
         if self.settings.enforce_model:
-            from .enforcement import enforce_server
-
-            enforce_server(self._server)
-        host, port = self._server.get_host_and_port()
+            command.append("--enforce")
+        self._server = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        ready, _, _ = select.select([self._server.stdout], [], [], 60)
+        line = self._server.stdout.readline() if ready and self._server.stdout else ""
+        if not line.strip():
+            self._stop()
+            raise TargetUnavailable("moto-server: the moto server did not start within 60 s")
+        host, port = line.split()
         self._url = f"http://{host}:{port}"
 
     def _stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
+        server, self._server = self._server, None
+        if server is not None:
+            if server.stdin is not None:
+                server.stdin.close()  # the server stops when its input closes
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            if server.stdout is not None:
+                server.stdout.close()
 
     def implements(self, operation: str) -> bool | None:
         return _moto_implements(operation)

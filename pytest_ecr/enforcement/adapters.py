@@ -48,11 +48,23 @@ def _copy_headers(headers: Any) -> Any:
     return {k: v for k, v in headers.items()}
 
 
-def _make_in_process(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _innermost() -> Enforcer | None:
+    return _active[-1] if _active else None
+
+
+def enforced_process(original: Callable[[Any], Any], enforcer: Enforcer) -> Callable[[Any], Any]:
+    """``original`` (a ``process_request(request) -> (status, headers, body)`` of moto's)
+    with ``enforcer`` in front of it."""
+    return _make_in_process(original, lambda: enforcer)
+
+
+def _make_in_process(
+    original: Callable[[Any], Any], current: Callable[[], Enforcer | None] = _innermost
+) -> Callable[[Any], Any]:
     from botocore.awsrequest import AWSPreparedRequest
 
     def enforced_process_request(request: Any) -> Any:
-        enforcer = _active[-1] if _active else None
+        enforcer = current()
         if enforcer is None:
             return original(request)
         operation = enforcer.operation_for_target(_header(request.headers, "X-Amz-Target"))
