@@ -27,6 +27,13 @@ CONTRACT = Contract(
     # Public InvalidParameterException answers are of other operations; nothing public for
     # this one.
     validation=Evidence("model", "botocore's ECR model: the input shape's constraints"),
+    # Sources disagree on maxResults: the model caps it at 100, a copy of the API Reference
+    # says 1 to 1000 (docs/evidence.md, "Where sources disagree"): that case is a lead only.
+    contested={
+        "maxResults-max": Evidence(
+            "inferred", "the model (max 100) and the API Reference (1 to 1000) disagree"
+        )
+    },
     # The message form is AWS's for DescribeImageScanFindings
     # (turbot/steampipe-plugin-aws#1938); nothing public for this operation.
     missing_repository=Evidence(

@@ -308,6 +308,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_schema.add_argument("operation", help="An ECR operation name, for example DescribeImages.")
     p_schema.add_argument("--direction", choices=("input", "output"), default="output")
     sub.add_parser("operations", help="List the operations of the installed ECR model.")
+    sub.add_parser(
+        "serve",
+        help="Serve recorded cassettes on 127.0.0.1 as an ECR endpoint, for programs that "
+        "are not Python tests (the AWS CLI, other SDKs): pytest-ecr serve --cassette-dir DIR "
+        "[--port P].",
+        add_help=False,
+    )
     p_deviations = sub.add_parser(
         "deviations",
         help="Propose known-deviation entries, with what went wrong filled in, for every "
@@ -321,6 +328,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="The targets the entries apply to (default: the report's target).",
     )
 
+    if argv is None:
+        argv = sys.argv[1:]
+    if list(argv[:1]) == ["serve"]:
+        from .serve import serve_main
+
+        return serve_main(list(argv[1:]))
     args, rest = parser.parse_known_args(argv)
     if args.command == "run":
         return _run(rest)

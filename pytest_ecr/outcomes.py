@@ -37,21 +37,86 @@ def result_of(report: pytest.TestReport) -> dict[str, Any] | None:
     return result
 
 
-def unsupported_reason(item: pytest.Item, exc: BaseException) -> str | None:
-    """Why ``exc`` means the target lacks an operation, or ``None``."""
+def _missing(item: pytest.Item, exc: BaseException, answer: Any = None) -> str | None:
+    """Why ``exc`` (or the ``answer`` behind it) means the target lacks the operation it
+    was about, or ``None``."""
     from .contract import Unsupported
+    from .wire import classify_unsupported
 
     if isinstance(exc, Unsupported):
         return str(exc.reason)
-    if (
-        isinstance(exc, NotImplementedError)
-        and contract_of(item) is not None
-        and item.config.stash[SETTINGS_KEY].target == "moto"
-    ):
+    if isinstance(exc, NotImplementedError) and item.config.stash[SETTINGS_KEY].target == "moto":
         # In-process moto raises this for an action it lacks, also from inside botocore's
         # waiters and paginators, where the contract client cannot catch it.
         return str(exc) or "not implemented"
-    return None
+    if answer is None:
+        return None
+    from .run import RUN_KEY
+
+    target = item.config.stash[RUN_KEY].target
+    implemented = target.implements(answer.operation)
+    reason = classify_unsupported(answer, implemented=implemented)
+    probe = getattr(target, "probe", None)
+    if reason is not None and implemented is None and probe is not None:
+        reason = classify_unsupported(answer, implemented=probe(answer.operation))
+    return reason
+
+
+def _lacks(item: pytest.Item, operation: str | None) -> str | None:
+    """Why the target lacks ``operation``, when it knows (or a probe tells) it does."""
+    from .run import RUN_KEY
+
+    if operation is None:
+        return None
+    target = item.config.stash[RUN_KEY].target
+    implemented = target.implements(operation)
+    probe = getattr(target, "probe", None)
+    if implemented is None and probe is not None:
+        implemented = probe(operation)
+    return f"the target lacks {operation}" if implemented is False else None
+
+
+def _translate(item: pytest.Item, exc: BaseException) -> BaseException:
+    """The exception a phase raises for ``exc``.
+
+    A failure at the operation under test (or at an operation nobody knows) is the test's
+    own: unsupported when the target lacks it, else the failure itself. A failure at
+    another operation, needed before the test can say anything (a prerequisite, or a call
+    the target lacks), blocks a contract test, and names that operation. A test that is no
+    contract gets the error as it happened.
+    """
+    from .contract import Unsupported
+    from .prerequisites import blocked_by
+    from .wire import last_operation
+
+    mark = contract_of(item)
+    if mark is None or not mark.complete:
+        return exc
+    blocked = blocked_by(exc)
+    if blocked is not None:
+        what, operation, cause, answer = (
+            blocked.what,
+            blocked.operation,
+            blocked.cause,
+            blocked.exchange,
+        )
+    elif isinstance(exc, Unsupported):
+        what, operation, cause, answer = "a call", exc.operation, exc, None
+    elif isinstance(exc, NotImplementedError):
+        what, operation, cause, answer = "a call", last_operation(), exc, None
+    else:
+        return exc
+    missing = _missing(item, cause, answer)
+    if operation in (None, mark.operation):
+        return pytest.skip.Exception(UNSUPPORTED_PREFIX + missing) if missing else exc
+    own = _lacks(item, mark.operation)
+    if own is not None:
+        # Blocked, but by nothing that matters: the target lacks the operation under test too.
+        return pytest.skip.Exception(UNSUPPORTED_PREFIX + own)
+    lacks = f" (the target lacks {operation}: {missing})" if missing else ""
+    if blocked is not None:
+        return pytest.skip.Exception(f"{BLOCKED_PREFIX}{blocked}{lacks}")
+    return pytest.skip.Exception(f"{BLOCKED_PREFIX}{what} to {operation} failed{lacks}")
 
 
 def _skipped_reason(report: pytest.TestReport) -> str:
@@ -67,34 +132,6 @@ def is_unsupported(report: pytest.TestReport) -> bool:
 
 def is_blocked(report: pytest.TestReport) -> bool:
     return report.skipped and _skipped_reason(report).startswith(BLOCKED_PREFIX)
-
-
-def _resolve(item: pytest.Item, exc: BaseException) -> BaseException:
-    """What a failure stands for. A prerequisite that failed at the operation under test
-    (or at an operation nobody knows) is that test's own failure; one that failed at
-    another operation blocks a contract test. A test that is no contract gets the
-    prerequisite's own error, as if it had made the call itself."""
-    from .prerequisites import blocked_by
-
-    blocked = blocked_by(exc)
-    if blocked is None:
-        return exc
-    mark = contract_of(item)
-    if mark is None or not mark.complete or blocked.operation in (None, mark.operation):
-        return exc
-    return pytest.skip.Exception(BLOCKED_PREFIX + str(blocked))
-
-
-def _translate(item: pytest.Item, exc: BaseException) -> BaseException:
-    """The exception a phase raises for ``exc``: a skip for a blocked test or an
-    unsupported operation, else what ``exc`` stands for."""
-    resolved = _resolve(item, exc)
-    if isinstance(resolved, pytest.skip.Exception):
-        return resolved
-    reason = unsupported_reason(item, resolved)
-    if reason is not None:
-        return pytest.skip.Exception(UNSUPPORTED_PREFIX + reason)
-    return resolved
 
 
 class Outcomes:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Blocked:
     what: str
     operation: str | None
     cause: BaseException
+    #: The answer that failed it, when a tapped client received one.
+    exchange: Any = None
 
     def __str__(self) -> str:
         at = f" at {self.operation}" if self.operation else ""
@@ -59,7 +62,7 @@ def prerequisite(what: str) -> Iterator[None]:
 
     from .contract import ContractViolation, Unsupported
     from .images import PushError
-    from .wire import last_operation
+    from .wire import last_exchange, last_operation
 
     try:
         yield
@@ -73,7 +76,10 @@ def prerequisite(what: str) -> Iterator[None]:
     ) as exc:
         if blocked_by(exc) is None:
             operation = getattr(exc, "operation_name", None) or getattr(exc, "operation", None)
-            blocked = Blocked(what, operation or last_operation(), exc)
+            operation = operation or last_operation()
+            answer = last_exchange()
+            answer = answer if answer is not None and answer.operation == operation else None
+            blocked = Blocked(what, operation, exc, answer)
             with suppress(AttributeError):  # an exception type without a __dict__
                 setattr(exc, _ATTRIBUTE, blocked)
         raise

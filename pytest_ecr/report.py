@@ -150,7 +150,11 @@ def _compare_rows(reports: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[
             entry = r["operations"].get(op)
             if entry is None:
                 labels.append("-")
-            elif all(c["outcome"] == "unsupported" for c in entry["aspects"].values()):
+            elif all(
+                c["outcome"] == "unsupported"
+                for aspect, c in entry["aspects"].items()
+                if aspect != "reference"
+            ):
                 labels.append("unsupported")
             else:
                 labels.append(_percent(entry["score"]))

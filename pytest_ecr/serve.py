@@ -162,6 +162,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: a client's pool reuses its connections
+    #: TCP_NODELAY: the headers and the body are two writes, and Nagle's algorithm would
+    #: hold the second until the client's delayed ACK (40 ms a call on Linux).
+    disable_nagle_algorithm = True
     server: _Server
     #: An idle connection is closed after this many seconds.
     timeout = 300
@@ -206,8 +209,9 @@ class _Handler(BaseHTTPRequestHandler):
         request = _Request(self.headers, body, self.client_address[1], self.server.server_port)
         try:
             answer = self.server.endpoint._respond(request)
-        except Exception as exc:  # the endpoint's own failure: said, never a hang
-            answer = _error(500, "InternalFailure", f"pytest-ecr: {exc!r}")
+        except Exception as exc:
+            # The endpoint's own failure: said at once, as a 400 (a 5xx would be retried).
+            answer = _error(400, "PytestEcrServeError", f"pytest-ecr serve: {exc!r}")
         self._send(answer)
 
     def _not_post(self) -> None:
@@ -417,7 +421,12 @@ def _command_line(pid: int) -> str:
 
 
 class _Miss(Exception):
-    """No recorded answer; the message says why (without who asked)."""
+    """No recorded answer; the message says why (without who asked). ``repeated``: the
+    request was recorded, fewer times than it is sent."""
+
+    def __init__(self, message: str, *, repeated: bool = False) -> None:
+        super().__init__(message)
+        self.repeated = repeated
 
 
 class _Playback:
@@ -470,9 +479,11 @@ class _Playback:
         if key in queues:
             if queues[key]:
                 return queues[key].popleft()
+            recorded = sum(i.key == key for i in self.read(cassette_path(self.root, scope))[1])
             raise _Miss(
-                f"{key[0]} with this body is sent more often than its cassette "
-                f"{cassette_path(self.root, scope)} recorded"
+                f"this request is sent more often than its cassette "
+                f"{cassette_path(self.root, scope)} recorded it ({recorded} times)",
+                repeated=True,
             )
         if self._pool is None:
             self._pool = Pool(self.root, lambda calls: [i.key for i in calls], self.read)
@@ -611,20 +622,20 @@ class ReplayServer(_Endpoint):
                 found = self._playback.answer(scope, (operation, canonical))
                 self.answered += 1
         except _Miss as miss:
-            with self._lock:
-                recorded = self._playback.recorded_bodies(scope, operation)
-            difference = _closest_difference(recorded, canonical)
-            detail = (
-                f"first difference from the recorded {operation}: {difference}"
-                if difference
-                else f"no cassette has a {operation} call"
-                if not recorded
-                else "it matches a recorded request"
-            )
+            detail = ""
+            if not miss.repeated:
+                with self._lock:
+                    recorded = self._playback.recorded_bodies(scope, operation)
+                difference = _closest_difference(recorded, canonical)
+                detail = (
+                    f" (first difference from the recorded {operation}: {difference})"
+                    if difference
+                    else f" (no cassette has a {operation} call)"
+                )
             return self._mismatch(
                 scope,
                 request,
-                f"{operation}: {miss} ({detail}); re-record it against a live target "
+                f"{operation}: {miss}{detail}; re-record it against a live target "
                 "(pytest_ecr.serve.RecordingProxy, or --ecr-record-mode=all)",
             )
         except CassetteError as exc:

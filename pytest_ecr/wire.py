@@ -366,6 +366,7 @@ class Tap:
         exchange.headers = {str(k): str(v) for k, v in dict(response_dict["headers"]).items()}
         body = response_dict.get("body") or b""
         exchange.body = body if isinstance(body, bytes) else str(body).encode()
+        _LAST.exchange = exchange
         for subscriber in self._subscribers():
             subscriber.on_response(exchange)
 
@@ -377,6 +378,11 @@ _LAST = threading.local()
 def last_operation() -> str | None:
     """The operation a tapped client of this thread sent last."""
     return getattr(_LAST, "operation", None)
+
+
+def last_exchange() -> Exchange | None:
+    """The last answer a tapped client of this thread received."""
+    return getattr(_LAST, "exchange", None)
 
 
 def tap_of(client: Any) -> Tap | None:

@@ -218,7 +218,9 @@ def test_a_test_replays_its_own_cassette_in_order_then_the_pool(tmp_path: Path) 
         for _ in range(2):
             images = client.list_images(repositoryName="shared")["imageIds"]
             assert images == [{"imageTag": "pool"}]
-        with pytest.raises(ClientError, match="more often than its cassette") as raised:
+        with pytest.raises(
+            ClientError, match=r"more often than its cassette .* recorded it \(2 times\)"
+        ) as raised:
             client.describe_repositories()
         assert raised.value.response["Error"]["Code"] == "ReplayMismatch"
         assert "tests/test_a.py::test_one: DescribeRepositories" in replay.mismatches[0]
@@ -319,6 +321,13 @@ def test_the_endpoints_bound_requests_and_listen_on_loopback_only(tmp_path: Path
         )
         assert answer.startswith(b"HTTP/1.1 413 ")
         assert b"RequestEntityTooLarge" in answer
+        # Asked first (Expect: 100-continue): refused before the body is sent.
+        answer = raw_request(
+            replay.url,
+            f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET_PREFIX}.ListImages\r\n"
+            f"Expect: 100-continue\r\nContent-Length: {MAX_BODY + 1}\r\n\r\n".encode(),
+        )
+        assert answer.startswith(b"HTTP/1.1 413 ")
         assert raw_request(replay.url, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")[
             :13
         ] == (b"HTTP/1.1 405 ")

@@ -192,7 +192,7 @@ def _params(pages: list[str], evidence: Callable[[str], Evidence]) -> list[Any]:
 
 
 def _documented(name: str) -> Evidence:
-    return ("documented", API_REFERENCE)
+    return ("documented", API_REFERENCE.replace("DescribeImages", name))
 
 
 def _model(name: str) -> Evidence:

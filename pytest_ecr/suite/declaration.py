@@ -44,7 +44,7 @@ from ..terms import TIERS
 from .reasons import SERVER_EXCEPTION
 from .registry import RegistrySettings, SettingName
 from .requests import MISSING_DIGEST, MISSING_REPOSITORY
-from .scenario import Scenario
+from .scenario import ExistingRepository, FakeScenario, Scenario
 from .validation import VALIDATION_ERRORS, Undo, ValidRequest, validation_tests
 
 #: Tiers that must name their source.
@@ -95,6 +95,9 @@ class Contract:
     validation: Evidence = MODEL
     missing_repository: Evidence | None = MODEL
     missing_image: Evidence | None = MODEL
+    #: Validation cases (by id, e.g. ``"maxResults-max"``) whose evidence is not
+    #: ``validation``'s: where sources disagree on a constraint.
+    contested: Mapping[str, Evidence] = field(default_factory=dict)
 
     @property
     def guarded(self) -> bool:
@@ -151,6 +154,7 @@ class Contract:
                     self.valid_request,
                     undo=self.undo,
                     changes=self.changes,
+                    case_evidence={k: (v.tier, v.source) for k, v in self.contested.items()},
                     **evidence.marks(),
                 )
             elif name == "test_missing_repository":
@@ -179,7 +183,10 @@ class Contract:
         def test_missing_repository(
             ecr_contract: ContractClient, ecr_scenario: Scenario, ecr_registry: RegistrySettings
         ) -> None:
-            request = next(r for r in contract._requests(ecr_scenario) if "repositoryName" in r)
+            # Well-formed values only: nothing the target has is needed to name a
+            # repository it does not have (so no push can block the test).
+            fake = FakeScenario()
+            request = next(r for r in contract._requests(fake) if "repositoryName" in r)
             request = {**contract._required(request, "repositoryName")}
             request["repositoryName"] = MISSING_REPOSITORY
             guard = ecr_registry.changing(*contract.changes) if contract.changes else nullcontext()
@@ -203,7 +210,8 @@ class Contract:
             self.operation, "errors", triggers="ImageNotFoundException", **evidence.marks()
         )
         def test_missing_image(ecr_contract: ContractClient, ecr_scenario: Scenario) -> None:
-            request = next(r for r in contract._requests(ecr_scenario) if member in r)
+            existing = ExistingRepository(ecr_scenario)
+            request = next(r for r in contract._requests(existing) if member in r)
             request = contract._required(request, member)
             missing = {"imageDigest": MISSING_DIGEST}
             request[member] = [missing] if isinstance(request[member], list) else missing

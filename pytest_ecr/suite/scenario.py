@@ -108,7 +108,9 @@ class Scenario:
 
 
 class FakeScenario:
-    """Fixed, well-formed values in place of a real scenario (for static checks)."""
+    """Fixed, well-formed values in place of a real scenario (for static checks, and for
+    requests that must not depend on anything the target has, such as a request naming a
+    repository that does not exist)."""
 
     client = None
     registry_id = "123456789012"
@@ -142,3 +144,19 @@ class FakeScenario:
     @property
     def layer_digest(self) -> str:
         return self.image.layer_digests[0]
+
+
+class ExistingRepository(FakeScenario):
+    """A real scenario's repository, and well-formed values for everything else: for a
+    request that needs the repository to exist, and nothing in it (a missing image)."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self._scenario = scenario
+
+    @property
+    def repository(self) -> Repository:  # type: ignore[override]
+        return self._scenario.repository
+
+    @property
+    def registry_id(self) -> str:  # type: ignore[override]
+        return self._scenario.registry_id

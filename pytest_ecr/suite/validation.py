@@ -4,7 +4,7 @@ operation's input, each sending a valid request with that one member broken."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -68,6 +68,7 @@ def validation_tests(
     changes: tuple[SettingName, ...] = (),
     tier: str = "model",
     source: str = "botocore's ECR model: the input shape's constraints",
+    case_evidence: Mapping[str, tuple[str, str]] | None = None,
 ) -> Callable[..., None]:
     """One test per constraint of ``operation``'s input, derived from the model.
 
@@ -81,9 +82,18 @@ def validation_tests(
     model alone says which values are invalid; public AWS answers say how it refuses).
     """
     cases = constraint_cases(operation)
+    contested = dict(case_evidence or {})
+    unknown = set(contested) - {c.id for c in cases}
+    if unknown:
+        raise SuiteError(f"{operation}: no validation case {sorted(unknown)} to give evidence to")
 
-    @pytest.mark.ecr_contract(operation, "validation", tier=tier, source=source)
-    @pytest.mark.parametrize("case", cases, ids=[c.id for c in cases])
+    def param(case: ConstraintCase) -> Any:
+        case_tier, case_source = contested.get(case.id, (tier, source))
+        mark = pytest.mark.ecr_contract(tier=case_tier, source=case_source)
+        return pytest.param(case, marks=[mark], id=case.id)
+
+    @pytest.mark.ecr_contract(operation, "validation")
+    @pytest.mark.parametrize("case", [param(c) for c in cases])
     def test_validation(
         case: ConstraintCase,
         ecr_contract: ContractClient,
