@@ -298,6 +298,12 @@ class Engine(Subscriber):
             self._parsed[path] = read_cassette(path)
         return self._parsed[path]
 
+    def adopt(self, scope: str, exchanges: list[Exchange]) -> None:
+        """Calls of ``scope`` recorded elsewhere (another process, through the recording
+        proxy), already scrubbed: written with the test's own."""
+        if exchanges:
+            self._recorded.setdefault(scope, []).extend(exchanges)
+
     def finish(self, scope: str, *, complete: bool = True) -> None:
         """Write what ``scope`` recorded. A recording that is not ``complete`` (its test
         failed, or the run was interrupted) never replaces a cassette that exists: it

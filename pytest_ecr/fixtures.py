@@ -58,6 +58,32 @@ def ecr_client(pytestconfig: pytest.Config, ecr_target: Target) -> BaseClient:
     return client
 
 
+@pytest.fixture
+def ecr_endpoint(
+    pytestconfig: pytest.Config,
+    ecr_target: Target,
+    ecr_settings: EcrSettings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
+    """An ECR endpoint URL for other processes the test starts (the AWS CLI, a Go or JS
+    program, a deploy script): they see what the fixtures made, and are recorded and
+    replayed with the test. The test's environment gets ``AWS_ENDPOINT_URL_ECR`` set to
+    it, the Region, and (but on aws) fake credentials, so a subprocess needs no changes.
+
+    With the in-process ``moto`` target this serves the run's registry on 127.0.0.1.
+    """
+    url = ecr_run(pytestconfig).endpoint_for_processes()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", url)
+    monkeypatch.setenv("AWS_REGION", ecr_settings.region)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", ecr_settings.region)
+    if ecr_settings.target != "aws":
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    return url
+
+
 @pytest.fixture(scope="session")
 def _ecr_contract_boto_client(ecr_target: Target) -> Iterator[BaseClient]:
     # botocore's client-side validation is off: the suite checks its own requests

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import os
 import signal
 import socket
 import sys
@@ -35,7 +36,7 @@ from .resources import CleanupError, Ledger, Namer, new_run_id
 from .scrub import Scrubber
 from .settings import EcrSettings
 from .targets import AwsTarget, ReplayTarget, Target, TargetUnavailable, make_target
-from .wire import in_scope
+from .wire import PROCESS_TAP, in_scope, install_process_tap, remove_process_tap
 
 #: Where the run lives (``config.stash``).
 RUN_KEY: pytest.StashKey[EcrRun] = pytest.StashKey()
@@ -79,6 +80,13 @@ class EcrRun:
         self.ledger = Ledger()
         #: Clients made for the run, closed when it ends (after the ledger is empty).
         self.clients: list[Any] = []
+        #: Loopback endpoints the run serves other processes (see ``ecr_endpoint``).
+        self.servers: list[Any] = []
+        #: Recording proxies among them: their calls go into the test's cassette.
+        self.proxies: list[Any] = []
+        self._process_endpoint: str | None = None
+        #: The test under way (what a loopback endpoint's calls belong to).
+        self.scope = "session"
         #: What the run did besides its tests (registry settings a killed run left
         #: changed and this run restored), for the terminal summary.
         self.notes: list[str] = []
@@ -97,6 +105,7 @@ class EcrRun:
             if self.settings.reference is not None:
                 self.differ = open_differ(self.settings)
                 self.target.subscribers.append(self.differ)
+            self._tap_the_process()
         except (TargetUnavailable, CassetteError, ReferenceFileError) as exc:
             pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
         self._started = True
@@ -149,6 +158,62 @@ class EcrRun:
             {**engine.meta, "implements": implemented, "model_checksums": checksums},
         )
 
+    def _tap_the_process(self) -> None:
+        """Record, replay or compare the ECR clients the run did not make too (the code
+        under test's own), and send them where the run's go."""
+        endpoint = self.target.endpoint_url
+        emulator = self.settings.target in ("moto-server", "url") and endpoint
+        if self.engine is None and self.differ is None and not emulator:
+            return
+        PROCESS_TAP.subscribers = self.target.subscribers
+        if emulator:
+            PROCESS_TAP.forward = Redirect(str(endpoint), self.target.sender())
+        install_process_tap()
+
+    def endpoint_for_processes(self) -> str:
+        """An ECR endpoint URL another process (the AWS CLI, another SDK, a script) can
+        use and see what the run's clients see: the cassettes replayed (replay), a
+        recording proxy in front of the target (recording), the in-process registry on
+        loopback (moto), or the target's own endpoint."""
+        if self._process_endpoint is not None:
+            return self._process_endpoint
+        self.start()
+        from . import serve
+
+        target, engine = self.target, self.engine
+        server: Any = None
+        if engine is not None and engine.replay_only:
+            server = serve.ReplayServer(engine.root, scope=lambda: self.scope)
+        elif engine is not None:
+            upstream = (
+                target.endpoint_url or f"https://api.ecr.{self.settings.region}.amazonaws.com"
+            )
+            credentials = None
+            if self.settings.target == "aws":
+                frozen = target.session().get_credentials().get_frozen_credentials()
+                credentials = (frozen.access_key, frozen.secret_key, frozen.token)
+            server = serve.RecordingProxy(
+                upstream,
+                engine.root,
+                scope=lambda: self.scope,
+                scrubber=engine.scrubber,
+                credentials=credentials,
+                region=self.settings.region,
+                target=self.settings.target,
+            )
+            self.proxies.append(server)
+        elif (registry := getattr(target, "registry", None)) is not None:
+            server = serve.RegistryServer(registry.answer)
+        if server is not None:
+            server.start()
+            self.servers.append(server)
+            self._process_endpoint = str(server.url)
+        else:
+            self._process_endpoint = (
+                target.endpoint_url or f"https://api.ecr.{self.settings.region}.amazonaws.com"
+            )
+        return self._process_endpoint
+
     def keeps_heartbeat(self) -> bool:
         """Whether the run tells sweepers elsewhere it is alive: against a registry that
         outlives it, when nothing records or compares its calls."""
@@ -180,7 +245,24 @@ class EcrRun:
                     self._write_index(self.engine)
             if self._guard is not None:
                 self._guard.stop()
+            remove_process_tap()
+            for server in self.servers:
+                server.stop()
             self.target.stop()
+
+
+class Redirect:
+    """Sends a call of a client the run did not make to the run's emulator (whatever
+    endpoint that client was made for), through the target's own bounded sender."""
+
+    def __init__(self, endpoint: str, sender: Any) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.sender = sender
+
+    def __call__(self, request: Any) -> Any:
+        path = urlsplit(request.url).path or "/"
+        request.url = self.endpoint + path
+        return self.sender(request)
 
 
 def outcome_name(target: str, enforced: bool) -> str:
@@ -288,10 +370,14 @@ class RunPlugin:
         uses_ecr = "ecr_target" in getattr(item, "fixturenames", ())
         activate = getattr(self.run.target, "activate", None) if uses_ecr else None
         deactivate = getattr(self.run.target, "deactivate", None)
+        saved_env = self._emulator_environment() if uses_ecr else None
         try:
+            if uses_ecr:
+                PROCESS_TAP.tests += 1
             if activate is not None:
                 self.run.start()
                 activate()
+            self.run.scope = scope
             with in_scope(scope):
                 result = yield
             complete = not item.stash.get(FAILED_KEY, False)
@@ -302,14 +388,44 @@ class RunPlugin:
             self.run.interrupted = True
             raise
         finally:
+            if uses_ecr:
+                PROCESS_TAP.tests = max(0, PROCESS_TAP.tests - 1)
+            if saved_env is not None:
+                _restore_environment(saved_env)
+            self.run.scope = "session"
             if activate is not None and deactivate is not None:
                 deactivate()
+            for server in self.run.servers:
+                if hasattr(server, "take") and self.run.engine is not None:
+                    self.run.engine.adopt(scope, server.take(scope))
+                elif hasattr(server, "finish"):
+                    server.finish(scope)
             if self.run.engine is not None and not self.run.engine.replay_only:
                 try:
                     self.run.engine.finish(scope, complete=complete and not self.run.interrupted)
                 except CassetteError as exc:
                     # A recording that cannot be written is lost: stop, saying where and why.
                     pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.INTERNAL_ERROR)
+
+    def _emulator_environment(self) -> dict[str, str | None] | None:
+        """While a test that uses ECR runs against an emulator or cassettes, the code under
+        test's own clients get fake credentials and the run's Region from the environment
+        (as moto's mock_aws gives them), so that they can sign, and never sign with real
+        ones for an emulator. Put back as they were afterwards."""
+        if self.run.settings.target == "aws":
+            return None
+        wanted = {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": None,
+            "AWS_SECURITY_TOKEN": None,
+            "AWS_PROFILE": None,
+        }
+        if not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
+            wanted["AWS_DEFAULT_REGION"] = self.run.settings.region
+        saved = {name: os.environ.get(name) for name in wanted}
+        _restore_environment(wanted)
+        return saved
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
@@ -360,6 +476,14 @@ class RunPlugin:
             if self._sigterm is not None:
                 signal.signal(signal.SIGTERM, self._sigterm)
                 self._sigterm = None
+
+
+def _restore_environment(values: dict[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _interrupt(signum: int, frame: Any) -> None:

@@ -718,6 +718,12 @@ class RecordingProxy(_Endpoint):
         with self._lock:
             return list(self._recorded.get(scope, []))
 
+    def take(self, scope: str) -> list[Exchange]:
+        """What ``scope`` recorded, handed over (to the run's engine, which writes it with
+        the calls the test made in process); forgotten here."""
+        with self._lock:
+            return self._recorded.pop(scope, [])
+
     def finish(self, scope: str, *, complete: bool = True) -> Path | None:
         """Write ``scope``'s cassette, whole and atomically (replacing one that exists),
         and the directory's index if it has none; ``None`` if it recorded nothing. A
@@ -895,3 +901,33 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(serve_main())
+
+
+class RegistryServer(_Endpoint):
+    """The in-process moto target's registry (:mod:`pytest_ecr.inprocess`) on loopback:
+    another process (the AWS CLI, a script, another SDK) sees what the fixtures made."""
+
+    def __init__(self, answer: Callable[[Any], Any], *, host: str = "127.0.0.1") -> None:
+        super().__init__(host, 0)
+        self._answer = answer
+
+    def _respond(self, request: _Request) -> _Answer:
+        from botocore.awsrequest import AWSPreparedRequest, HTTPHeaders
+
+        if self._operation(request) is None:
+            return _error(400, "UnknownOperationException", "not an ECR request")
+        sent = HTTPHeaders()
+        for key, value in request.headers.items():
+            sent[key] = str(value)
+        prepared = AWSPreparedRequest(
+            method="POST",
+            url=self.url + "/",
+            headers=sent,
+            body=request.body,
+            stream_output=False,
+        )
+        response = self._answer(prepared)
+        if response is None:
+            return _error(400, "UnknownOperationException", "not an ECR request")
+        headers = [(str(k), str(v)) for k, v in response.headers.items()]
+        return _Answer(int(response.status_code), headers, bytes(response.content))

@@ -342,6 +342,7 @@ class Tap:
     def _request_created(self, request: Any, operation_name: str, **_: Any) -> None:
         exchange = Exchange.sent(operation_name, request.body, CURRENT_SCOPE.get())
         self._local.current = exchange
+        _TAPPED.request = request  # the process-wide tap leaves this call to this tap
         _LAST.operation = operation_name
         for subscriber in self._subscribers():
             subscriber.on_request(exchange)
@@ -388,3 +389,108 @@ def last_exchange() -> Exchange | None:
 def tap_of(client: Any) -> Tap | None:
     """The tap of a client the run made, if it has one."""
     return _TAPS.get(client)
+
+
+# -- every other client of the process -------------------------------------------------
+
+_TAPPED = threading.local()
+
+
+class ProcessTap:
+    """The run's subscribers (cassettes, reference) for ECR clients the run did not make:
+    the code under test's own ``boto3.client("ecr")``, made before or during the test.
+
+    Its handlers come first among botocore's built-in ones (``BUILTIN_HANDLERS``), so every
+    botocore session made after the run started has them; they leave alone a call of a
+    client with a :class:`Tap` of its own, and do nothing while no run needs them.
+    ``forward``: where a call of such a client goes when the run talks to a live emulator
+    (its answer, or ``None`` to let botocore send it where it was going).
+    """
+
+    def __init__(self) -> None:
+        self.subscribers: list[Subscriber] = []
+        self.forward: Any = None
+        #: Tests that use ECR running now: the tap acts only while one does.
+        self.tests = 0
+        self._local = threading.local()
+
+    @property
+    def active(self) -> bool:
+        return self.tests > 0 and (bool(self.subscribers) or self.forward is not None)
+
+    def _request_created(self, request: Any, operation_name: str, **_: Any) -> None:
+        self._local.current = None
+        if not self.active or getattr(_TAPPED, "request", None) is request:
+            return
+        exchange = Exchange.sent(operation_name, request.body, CURRENT_SCOPE.get())
+        self._local.current = exchange
+        _LAST.operation = operation_name
+        for subscriber in self._ordered():
+            subscriber.on_request(exchange)
+
+    def _before_send(self, request: Any, **_: Any) -> Any:
+        exchange: Exchange | None = getattr(self._local, "current", None)
+        if exchange is None:
+            return None
+        for subscriber in self._ordered():
+            answer = subscriber.answer(exchange)
+            if answer is not None:
+                exchange.answered_by = subscriber.stage
+                return aws_response(request.url, answer)
+        return self.forward(request) if self.forward is not None else None
+
+    def _before_parse(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
+        exchange: Exchange | None = getattr(self._local, "current", None)
+        self._local.current = None
+        if exchange is None:
+            return
+        exchange.status = int(response_dict.get("status_code") or 0)
+        exchange.headers = {str(k): str(v) for k, v in dict(response_dict["headers"]).items()}
+        body = response_dict.get("body") or b""
+        exchange.body = body if isinstance(body, bytes) else str(body).encode()
+        _LAST.exchange = exchange
+        for subscriber in self._ordered():
+            subscriber.on_response(exchange)
+
+    def _ordered(self) -> list[Subscriber]:
+        return sorted(self.subscribers, key=lambda s: ORDER.index(s.stage))
+
+    def handlers(self) -> list[tuple[str, Any]]:
+        return [
+            ("request-created.ecr", self._request_created),
+            ("before-send.ecr", self._before_send),
+            ("before-parse.ecr", self._before_parse),
+        ]
+
+
+PROCESS_TAP = ProcessTap()
+
+
+def install_process_tap() -> None:
+    """Put :data:`PROCESS_TAP`'s handlers first among botocore's built-in ones, and on
+    boto3's default session if code made one already."""
+    import sys
+
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    for entry in reversed(PROCESS_TAP.handlers()):
+        if entry not in BUILTIN_HANDLERS:
+            BUILTIN_HANDLERS.insert(0, entry)
+    boto3 = sys.modules.get("boto3")
+    default = getattr(boto3, "DEFAULT_SESSION", None) if boto3 is not None else None
+    if default is not None:
+        emitter = default._session.get_component("event_emitter")
+        for event, handler in PROCESS_TAP.handlers():
+            emitter.unregister(event, handler)
+            emitter.register_first(event, handler)
+
+
+def remove_process_tap() -> None:
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    for entry in PROCESS_TAP.handlers():
+        while entry in BUILTIN_HANDLERS:
+            BUILTIN_HANDLERS.remove(entry)
+    PROCESS_TAP.subscribers = []
+    PROCESS_TAP.forward = None
+    PROCESS_TAP.tests = 0

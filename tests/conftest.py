@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -126,3 +130,44 @@ def repositories_under(client: Any, prefix: str) -> list[str]:
     for page in client.get_paginator("describe_repositories").paginate():
         names += [r["repositoryName"] for r in page["repositories"]]
     return sorted(n for n in names if n.startswith(prefix + "/"))
+
+
+@pytest.fixture(scope="session")
+def aws_cli(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The AWS CLI (awscli, pip-installed into a venv of its own), cached in pytest's cache
+    directory across sessions; tried once per session, and the test skips saying why when
+    it cannot be installed. Workers of one run (-n) install it once, under a lock."""
+    cache = getattr(request.config, "cache", None)
+    home = cache.mkdir("pytest-ecr-awscli") if cache is not None else tmp_path_factory.mktemp("aws")
+    venv, ready = home / "venv", home / "ready"
+    python = venv / "bin" / "python"
+    with (home / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not ready.exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            steps = [
+                [sys.executable, "-m", "venv", str(venv)],
+                [
+                    str(python),
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--disable-pip-version-check",
+                    "--retries",
+                    "1",
+                    "--timeout",
+                    "20",
+                    "awscli",
+                ],
+            ]
+            for step in steps:
+                try:
+                    done = subprocess.run(step, capture_output=True, text=True, timeout=600)
+                except subprocess.TimeoutExpired:
+                    pytest.skip("the AWS CLI could not be pip-installed: pip took over 10 minutes")
+                if done.returncode != 0:
+                    why = (done.stderr.strip().splitlines() or ["no output"])[-1]
+                    pytest.skip(f"the AWS CLI could not be pip-installed into a venv: {why}")
+            ready.write_text("awscli\n")
+    return [str(python), "-m", "awscli"]

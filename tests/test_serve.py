@@ -4,13 +4,11 @@ endpoint, for boto3, the AWS CLI and any process; mismatches, secrets, ``pytest-
 from __future__ import annotations
 
 import base64
-import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -557,47 +555,6 @@ def test_no_secret_reaches_the_cassette_and_the_client_s_never_leave(tmp_path: P
 
 
 # -- the AWS CLI ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def aws_cli(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """The AWS CLI (awscli, pip-installed into a venv of its own), cached in pytest's cache
-    directory across sessions; tried once per session, and the test skips saying why when
-    it cannot be installed. Workers of one run (-n) install it once, under a lock."""
-    cache = getattr(request.config, "cache", None)
-    home = cache.mkdir("pytest-ecr-awscli") if cache is not None else tmp_path_factory.mktemp("aws")
-    venv, ready = home / "venv", home / "ready"
-    python = venv / "bin" / "python"
-    with (home / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not ready.exists():
-            shutil.rmtree(venv, ignore_errors=True)
-            steps = [
-                [sys.executable, "-m", "venv", str(venv)],
-                [
-                    str(python),
-                    "-m",
-                    "pip",
-                    "install",
-                    "-q",
-                    "--disable-pip-version-check",
-                    "--retries",
-                    "1",
-                    "--timeout",
-                    "20",
-                    "awscli",
-                ],
-            ]
-            for step in steps:
-                try:
-                    done = subprocess.run(step, capture_output=True, text=True, timeout=600)
-                except subprocess.TimeoutExpired:
-                    pytest.skip("the AWS CLI could not be pip-installed: pip took over 10 minutes")
-                if done.returncode != 0:
-                    why = (done.stderr.strip().splitlines() or ["no output"])[-1]
-                    pytest.skip(f"the AWS CLI could not be pip-installed into a venv: {why}")
-            ready.write_text("awscli\n")
-    return [str(python), "-m", "awscli"]
 
 
 def aws(cli: list[str], endpoint: str, home: Path, *args: str) -> str:
