@@ -142,15 +142,27 @@ def from_vcr(data: Any, where: str) -> Exchange:
 
 
 def cassette_path(root: Path, nodeid: str) -> Path:
-    """``<root>/<module>/<test name>.yaml`` for a test; ``<root>/_session.yaml`` otherwise."""
+    """``<root>/<directories>/<module>/<test name>.yaml`` for a test (its path as the suite
+    names it, so that two modules of one name in two directories never share a file);
+    ``<root>/_session.yaml`` for what no test did.
+
+    A cassette recorded by an earlier release at ``<root>/<module>/<test name>.yaml`` is
+    found there as long as the new path holds none. The path follows the test: moving or
+    renaming a test file, or a test, needs its cassette re-recorded (or moved with it).
+    """
     if nodeid == "session":
         return root / "_session.yaml"
     path, _, name = nodeid.partition("::")
-    module = Path(path).stem
     safe = re.sub(r"[^A-Za-z0-9._\[\]=-]+", "_", name.replace("::", "."))
     if len(safe) > 150:
         safe = safe[:120] + "-" + hashlib.sha256(safe.encode()).hexdigest()[:16]
-    return root / module / f"{safe}.yaml"
+    parts = [p for p in Path(path).with_suffix("").parts if p not in ("", ".", "..", "/")]
+    current = root.joinpath(*parts) / f"{safe}.yaml"
+    if not current.exists():
+        legacy = root / Path(path).stem / f"{safe}.yaml"
+        if legacy.exists():
+            return legacy
+    return current
 
 
 def read_cassette(path: Path) -> tuple[dict[str, Any], list[Exchange]]:
@@ -354,7 +366,13 @@ class Engine(Subscriber):
         path = cassette_path(self.root, scope)
         same_op = [k for k in self._queue(scope) if k[0] == operation]
         detail = "its cassette has no such call"
-        if same_op:
+        if not path.exists():
+            detail = (
+                f"there is no cassette at {path}: a new test, or one moved or renamed since "
+                "it was recorded (names of what a test creates follow its id too), needs "
+                "recording"
+            )
+        elif same_op:
             recorded = json.loads(same_op[0][1])
             difference = first_difference(recorded, json.loads(body))
             detail = f"first difference from the recorded {operation}: {difference}"

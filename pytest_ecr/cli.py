@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -51,35 +52,91 @@ def _operations(args: argparse.Namespace) -> int:
     return 0
 
 
+RUN_HELP = """usage: pytest-ecr run [TEST ...] [--ecr-* options] [pytest options]
+
+Run the contract suite installed with pytest-ecr against a target, and print the
+conformance matrix. TEST may name a module or a test of the suite as its ids read
+(contracts/test_put_image.py, contracts/test_put_image.py::test_wrong_digest); without
+one, the whole suite runs. Every other argument goes to pytest, which runs with the
+suite's own root directory and configuration (not those of the project you are in).
+
+Recording from `run` needs --ecr-cassette-dir DIR: the cassettes shipped with the package
+are never overwritten.
+
+options of pytest-ecr:
+"""
+
+
+def _run_help() -> str:
+    lines = [RUN_HELP]
+    for spec in SPECS:
+        flag = spec.flag if spec.is_flag else f"{spec.flag}={spec.metavar or spec.name.upper()}"
+        lines.append(f"  {flag}")
+        lines.append(
+            textwrap.fill(spec.help, 88, initial_indent=" " * 6, subsequent_indent=" " * 6)
+        )
+    return "\n".join(lines) + "\n"
+
+
 def _pytest_args(rest: list[str]) -> list[str] | None:
     suite = contracts_dir()
     if suite is None:
         print("pytest-ecr: the contract suite is not installed with this package", file=sys.stderr)
         return None
-    # The plugin is already imported by this command, so pytest cannot rewrite its asserts.
+    home = suite.parent
+    # Tests named as the suite names them (contracts/...), wherever it is installed.
+    named = [a for a in rest if a.split("::", 1)[0].startswith("contracts/")]
+    others = [a for a in rest if a not in named]
+    paths = [str(home / a) for a in named] or [str(suite)]
     args = [
-        str(suite),
+        *paths,
+        # The suite's own root and an empty configuration: a project's pyproject.toml or
+        # pytest.ini around the current directory must not change the suite's ids (and
+        # with them its deviations and baselines).
+        f"--rootdir={home}",
+        "-c",
+        str(_empty_ini()),
         "-p",
         "no:cacheprovider",
+        # The plugin is already imported by this command, so pytest cannot rewrite its asserts.
         "-W",
         "ignore::pytest.PytestAssertRewriteWarning",
-        *rest,
+        *others,
     ]
     if not any(a.startswith("--ecr-deviations") for a in rest):
         args.append(f"--ecr-deviations={suite / 'deviations.json'}")
-    # The shipped cassettes: pytest_ecr/recorded in a wheel, cassettes/ in a checkout.
-    for cassettes in (suite.parent / "recorded", suite.parent / "cassettes"):
-        if (cassettes / "cassettes.json").is_file() and not any(
-            a.startswith("--ecr-cassette-dir") for a in rest
-        ):
-            args.append(f"--ecr-cassette-dir={cassettes}")
+    shipped = None
+    for cassettes in (home / "recorded", home / "cassettes"):
+        if (cassettes / "cassettes.json").is_file():
+            shipped = cassettes
             break
+    recording = any(a.startswith("--ecr-record-mode") for a in rest)
+    chosen = any(a.startswith("--ecr-cassette-dir") for a in rest)
+    if recording and not chosen:
+        print(
+            "pytest-ecr run: --ecr-record-mode needs --ecr-cassette-dir DIR: the cassettes "
+            f"shipped with the package ({shipped or 'none'}) are never overwritten",
+            file=sys.stderr,
+        )
+        return None
+    if shipped is not None and not chosen:
+        args.append(f"--ecr-cassette-dir={shipped}")
     return args
+
+
+def _empty_ini() -> Path:
+    path = Path(tempfile.gettempdir()) / "pytest-ecr-run.ini"
+    if not path.exists():
+        path.write_text("[pytest]\n", encoding="utf-8")
+    return path
 
 
 def _run(rest: list[str]) -> int:
     import pytest
 
+    if "-h" in rest or "--help" in rest:
+        print(_run_help(), end="")
+        return 0
     args = _pytest_args(rest)
     return 2 if args is None else int(pytest.main(args))
 
@@ -267,7 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser(
         "run",
         help="Run the contract suite; every other argument (the --ecr-* options included) "
-        "goes to pytest.",
+        "goes to pytest (pytest-ecr run --help lists them).",
+        add_help=False,
     )
     p_compare = sub.add_parser("compare", help="Show several JSON reports side by side.")
     p_compare.add_argument("reports", nargs="+", metavar="REPORT.json")

@@ -12,7 +12,7 @@ Baseline format::
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -198,6 +198,27 @@ def write_baseline(path: Path, baseline: Mapping[str, Any]) -> None:
     dump(path, BASELINE, {k: v for k, v in baseline.items() if k not in ("format", "version")})
 
 
+def _baseline_lines(writer: Any, differences: list[str], path: str | None, most: int = 50) -> None:
+    """How the run compares with its baseline: every outcome that differs is counted and
+    (up to ``most``) listed; the JSON report keeps them all."""
+    if not differences:
+        writer.write_line("baseline: every outcome as recorded")
+        return
+    outcomes = [line for line in differences if "::" in line]
+    other = [line for line in differences if "::" not in line]
+    for line in other:
+        writer.write_line(f"baseline: {line}", red=True)
+    if outcomes:
+        writer.write_line(f"baseline: {len(outcomes)} outcomes differ from {path}", red=True)
+        for line in outcomes[:most]:
+            writer.write_line(f"  {line}")
+        if len(outcomes) > most:
+            writer.write_line(
+                f"  ... and {len(outcomes) - most} more (all of them are in the JSON report, "
+                "--ecr-report-json)"
+            )
+
+
 # -- the plugin object -----------------------------------------------------------------
 
 MATRIX_KEY = pytest.StashKey[Matrix]()
@@ -254,6 +275,15 @@ class Collector:
             }
         )
         self.report = report
+        if settings.baseline:
+            try:
+                differences = compare_baseline(load_baseline(Path(settings.baseline)), report)
+            except BaselineError as exc:
+                raise pytest.UsageError(f"pytest-ecr: --ecr-baseline: {exc}") from None
+            self.baseline_differences = differences
+            report["baseline"] = {"file": settings.baseline, "differences": differences}
+            if differences and session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
         try:
             if settings.report_json:
                 write_json(Path(settings.report_json), report)
@@ -262,16 +292,12 @@ class Collector:
                 Path(settings.report_html).write_text(render_html(report), encoding="utf-8")
         except OSError as exc:
             raise pytest.UsageError(f"pytest-ecr: cannot write the report: {exc}") from None
-        if settings.baseline:
-            try:
-                differences = compare_baseline(load_baseline(Path(settings.baseline)), report)
-            except BaselineError as exc:
-                raise pytest.UsageError(f"pytest-ecr: --ecr-baseline: {exc}") from None
-            self.baseline_differences = differences
-            if differences and session.exitstatus == pytest.ExitCode.OK:
-                session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> Generator[None, None, None]:
+        """The matrix comes last, after pytest's short test summary, where it stays on
+        screen; the known deviations are counted in it (``-rx`` lists them)."""
+        yield
         report = self.report
         if report is None:
             return
@@ -284,15 +310,7 @@ class Collector:
                 terminalreporter.write_line(f"report written: {path}")
         differences = self.baseline_differences
         if differences is not None:
-            if differences:
-                terminalreporter.write_line(
-                    f"baseline: {len(differences)} outcomes differ from {settings.baseline}",
-                    red=True,
-                )
-                for line in differences[:50]:
-                    terminalreporter.write_line(f"  {line}")
-            else:
-                terminalreporter.write_line("baseline: every outcome as recorded")
+            _baseline_lines(terminalreporter, differences, settings.baseline)
         notes = sorted(
             {
                 note

@@ -146,11 +146,15 @@ def ecr_image_factory(
 
 
 def _marker_kwargs(request: pytest.FixtureRequest, name: str) -> dict[str, Any]:
+    """The marker's keywords, checked: a bad one fails the set-up with one line."""
+    from .marker_options import problems
+
     marker = request.node.get_closest_marker(name)
     if marker is None:
         return {}
-    if marker.args:
-        raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.{name} takes keywords only")
+    found = problems(name, marker.args, marker.kwargs)
+    if found:
+        pytest.fail("\n".join(found), pytrace=False)
     return dict(marker.kwargs)
 
 

@@ -77,6 +77,8 @@ def _register(config: pytest.Config) -> None:
         plugins.register(ReferencePlugin(run, collector), "ecr-reference")
     if settings.target == "aws" and not worker:
         plugins.register(AwsGuard(run), "ecr-aws-guard")
+    if not worker:
+        run.preflight()
 
 
 def _report_meta(config: pytest.Config) -> dict[str, Any]:
@@ -92,7 +94,13 @@ def _report_meta(config: pytest.Config) -> dict[str, Any]:
         "label": settings.label or run.outcome_target(),
         "enforce_model": settings.enforce_model,
         "outcomes_of": run.outcome_target(),
-        "endpoint": run.target.endpoint_url or settings.endpoint_url,
+        "endpoint": (
+            "in-process"
+            if settings.target == "moto"
+            else "cassettes"
+            if settings.target == "replay"
+            else run.target.endpoint_url or settings.endpoint_url
+        ),
         "region": settings.region,
         "botocore": botocore.__version__,
         "pytest_ecr": __version__,

@@ -88,6 +88,8 @@ def _cell(cell: Mapping[str, Any] | None) -> str:
     outcome = cell["outcome"]
     if outcome == "pass":
         return f"ok {total}"
+    if counts[outcome] == total:
+        return f"{_SYMBOL[outcome]} {total}"  # every test of the cell
     return f"{_SYMBOL[outcome]} {counts[outcome]}/{total}"
 
 
@@ -95,20 +97,37 @@ def _percent(value: float | None, digits: int = 0) -> str:
     return "-" if value is None else f"{value:.{digits}%}"
 
 
-def render_terminal(report: Mapping[str, Any]) -> list[str]:
+#: The terminal matrix fits this many columns.
+WIDTH = 100
+#: Column heads of the terminal matrix, where an aspect's name is longer than its cells.
+_HEADS = {"validation": "validate", "pagination": "paginate"}
+
+
+def render_terminal(report: Mapping[str, Any], width: int = WIDTH) -> list[str]:
+    """The matrix in at most ``width`` columns: every cell as wide as the widest, and
+    operation names shortened (with ``~``) only where the aspects leave them no room."""
     operations: Mapping[str, Any] = report["operations"]
     aspects = [a for a in ASPECTS if any(a in op["aspects"] for op in operations.values())]
-    width = max([len("operation"), *(len(op) for op in operations)])
-    col = max([8, *(len(a) for a in aspects)])
+    cells = {
+        (name, a): _cell(op["aspects"].get(a)) for name, op in operations.items() for a in aspects
+    }
+    heads = {a: _HEADS.get(a, a) for a in aspects}
+    col = max([*(len(h) for h in heads.values()), *(len(c) for c in cells.values()), 2])
+    score = len("score")
+    room = width - (len(aspects) * (col + 1)) - score - 1
+    names = max([len("operation"), *(len(op) for op in operations)])
+    name_width = max(len("operation"), min(names, room))
     lines = [f"target: {_label(report)}"]
-    lines.append("  ".join(["operation".ljust(width), *(a.ljust(col) for a in aspects), "score"]))
+    head = ["operation".ljust(name_width), *(heads[a].ljust(col) for a in aspects), "score"]
+    lines.append(" ".join(head))
     for name, op in operations.items():
-        row = [name.ljust(width), *(_cell(op["aspects"].get(a)).ljust(col) for a in aspects)]
-        lines.append("  ".join([*row, _percent(op["score"])]).rstrip())
+        shown = name if len(name) <= name_width else name[: name_width - 1] + "~"
+        row = [shown.ljust(name_width), *(cells[(name, a)].ljust(col) for a in aspects)]
+        lines.append(" ".join([*row, _percent(op["score"])]).rstrip())
     summary = report["summary"]
-    counts = ", ".join(f"{summary[o]} {o}" for o in OUTCOMES if summary.get(o))
+    counts = "".join(f", {summary[o]} {o}" for o in OUTCOMES if summary.get(o))
     lines.append(
-        f"{len(operations)} operations, {counts}; conformance {_percent(summary['score'], 1)}"
+        f"{len(operations)} operations{counts}; conformance {_percent(summary['score'], 1)}"
     )
     evidence = evidence_line(summary)
     if evidence:
@@ -134,7 +153,7 @@ def evidence_line(summary: Mapping[str, Any]) -> str:
         for tier, entry in evidence.items()
         if entry.get("tests")
     ]
-    return "failures by evidence (failed/tests): " + ", ".join(parts)
+    return "failures by evidence (failed/tests): " + ", ".join(parts) if parts else ""
 
 
 def _label(report: Mapping[str, Any]) -> str:
@@ -183,6 +202,10 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;verti
 th{background:#f4f4f4;text-align:left}.pass{background:#e6f4e6}.fail,.error{background:#fbe3e3}
 .deviation{background:#fff3d6}.unsupported{background:#eee;color:#666}.skipped{color:#888}
 .unconfirmed{background:#f3e8fb}.blocked{background:#eef;color:#555}
+#matrix{table-layout:fixed;width:100%}#matrix th:first-child{width:16em}
+#matrix td{overflow-wrap:anywhere}#matrix pre,#matrix code{white-space:pre-wrap;
+overflow-wrap:anywhere}#matrix table{width:100%}
+#legend td,#legend th{font-size:12px}.differs{outline:2px solid #c00;font-weight:bold}
 details{margin:2px 0}summary{cursor:pointer}code,pre{font:12px ui-monospace,monospace}
 pre{white-space:pre-wrap;max-width:60em;background:#fafafa;padding:4px}
 """
@@ -197,17 +220,13 @@ def _failure_details(tests: Iterable[Mapping[str, Any]]) -> str:
     for test in tests:
         if test["outcome"] == "pass":
             continue
+        # A list, not a table: it wraps inside a narrow cell.
         rows = "".join(
-            f"<tr><td><code>{_e(v.get('path'))}</code></td><td>{_e(v.get('expected'))}</td>"
-            f"<td><code>{_e(v.get('actual'))}</code></td><td>{_e(v.get('message'))}</td></tr>"
+            f"<li><code>{_e(v.get('path'))}</code>: {_e(v.get('message'))} (expected "
+            f"{_e(v.get('expected'))}, got <code>{_e(v.get('actual'))}</code>)</li>"
             for v in test.get("violations", [])
         )
-        table = (
-            "<table class='violations'><tr><th>path</th><th>expected</th><th>actual</th>"
-            f"<th>message</th></tr>{rows}</table>"
-            if rows
-            else ""
-        )
+        table = f"<ul class='violations'>{rows}</ul>" if rows else ""
         request = test.get("request")
         req = f"<pre>{_e(json.dumps(request, indent=1, default=str))}</pre>" if request else ""
         evidence = test.get("evidence") or {}
@@ -222,6 +241,29 @@ def _failure_details(tests: Iterable[Mapping[str, Any]]) -> str:
             f"</summary><p>{_e(test.get('reason', ''))}</p>{tier}{table}{req}</details>"
         )
     return "".join(parts)
+
+
+#: What the cells and the evidence tiers mean (the HTML pages' legend).
+LEGEND = (
+    "<h2>Legend</h2><table id='legend'>"
+    "<tr><td class='pass'>ok N</td><td>every test of the cell passed</td></tr>"
+    "<tr><td class='fail'>FAIL k/N</td><td>k tests found the target unlike AWS, on evidence "
+    "(aws-verified, documented or model)</td></tr>"
+    "<tr><td class='unconfirmed'>unconf k/N</td><td>k tests whose expectation rests on "
+    "reasoning alone (inferred) failed: a lead to check against AWS, not a verdict</td></tr>"
+    "<tr><td class='deviation'>dev k/N</td><td>k known deviations of this target happened, "
+    "as listed</td></tr>"
+    "<tr><td class='blocked'>block k/N</td><td>a prerequisite (an image push, a set-up call) "
+    "failed at another operation: no verdict on this one</td></tr>"
+    "<tr><td class='unsupported'>unsup k/N</td><td>the target does not implement the "
+    "operation</td></tr>"
+    "<tr><td class='skipped'>skip k/N</td><td>skipped, with the reason in the details</td></tr>"
+    "<tr><td class='error'>ERR k/N</td><td>a bug of the suite or its set-up, not of the "
+    "target</td></tr>"
+    "<tr><th colspan='2'>Evidence tiers: aws-verified (real AWS output seen in public), "
+    "documented (AWS documentation), model (botocore's model alone), inferred (reasoning); "
+    "docs/evidence.md lists each test's source.</th></tr></table>"
+)
 
 
 def render_html(report: Mapping[str, Any]) -> str:
@@ -240,7 +282,13 @@ def render_html(report: Mapping[str, Any]) -> str:
                 continue
             details = _failure_details(tests_by_cell[(name, aspect)])
             label = _e(_cell(cell))
-            body = f"<details><summary>{label}</summary>{details}</details>" if details else label
+            # The table's layout is fixed: opened details wrap inside their cell, and no
+            # column is pushed off screen.
+            body = (
+                f"<details><summary>{label}</summary><div class='cell'>{details}</div></details>"
+                if details
+                else label
+            )
             cells.append(
                 f"<td class='{_e(cell['outcome'])}' data-aspect='{_e(aspect)}'>{body}</td>"
             )
@@ -262,7 +310,7 @@ def render_html(report: Mapping[str, Any]) -> str:
         f"{_e(_percent(summary['score'], 1))}</p>"
         f"<p id='evidence'>{_e(evidence_line(summary))}</p>"
         f"<table id='matrix'><tr><th>operation</th>{head}<th>score</th></tr>{''.join(rows)}"
-        "</table></body></html>\n"
+        f"</table>{LEGEND}</body></html>\n"
     )
 
 
@@ -313,7 +361,15 @@ def compare_html(reports: Sequence[Mapping[str, Any]]) -> str:
     names = [_label(r) for r in reports]
     head = "".join(f"<th>{_e(n)}</th>" for n in ["operation", *names])
     rows = "".join(
-        f"<tr><th>{_e(op)}</th>" + "".join(f"<td>{_e(label)}</td>" for label in labels) + "</tr>"
+        f"<tr><th>{_e(op)}</th>"
+        + "".join(
+            # A cell that is not what the other reports say is marked: where targets differ.
+            f"<td class='differs'>{_e(label)}</td>"
+            if len(set(labels)) > 1
+            else f"<td>{_e(label)}</td>"
+            for label in labels
+        )
+        + "</tr>"
         for op, labels in _compare_rows(reports)
     )
     differences = reference_rows(reports)
@@ -336,5 +392,6 @@ def compare_html(reports: Sequence[Mapping[str, Any]]) -> str:
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>ECR conformance compared"
         f"</title><style>{_STYLE}</style></head><body><h1>ECR conformance compared</h1>"
-        f"<table id='compare'><tr>{head}</tr>{rows}</table>{diff_table}</body></html>\n"
+        f"<table id='compare'><tr>{head}</tr>{rows}</table>{diff_table}"
+        "<p>Cells outlined in red: the reports differ on that operation.</p></body></html>\n"
     )

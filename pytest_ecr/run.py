@@ -63,6 +63,7 @@ class EcrRun:
             repeatable=repeatable,
         )
         self.differ: Differ | None = None
+        self.worker = worker
         if cassettes:
             root = Path(settings.cassette_dir) if settings.cassette_dir else rootdir / "cassettes"
             self.engine = Engine(
@@ -98,6 +99,8 @@ class EcrRun:
     def start(self) -> None:
         if self._started:
             return
+        if self.settings.deferred:
+            self.stop_run(self.settings.deferred[0])
         try:
             self.target.start()
             if self.engine is not None:
@@ -107,8 +110,16 @@ class EcrRun:
                 self.target.subscribers.append(self.differ)
             self._tap_the_process()
         except (TargetUnavailable, CassetteError, ReferenceFileError) as exc:
-            pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
+            self.stop_run(str(exc))
         self._started = True
+
+    def stop_run(self, message: str) -> None:
+        """A run that cannot use ECR stops with one line naming what was wrong. Under
+        pytest-xdist a worker cannot stop the run (pytest.exit there is an INTERNALERROR
+        of the controller): the test that asked fails with the line instead."""
+        if self.worker != "main":
+            pytest.fail(f"pytest-ecr: {message}", pytrace=False)
+        pytest.exit(f"pytest-ecr: {message}", returncode=pytest.ExitCode.USAGE_ERROR)
 
     def _start_cassettes(self, engine: Engine) -> None:
         if engine.replay_only:
@@ -214,6 +225,39 @@ class EcrRun:
             )
         return self._process_endpoint
 
+    def preflight(self) -> None:
+        """What would stop the run is found before any test (and before pytest-xdist's
+        workers, whose start-up errors the controller would only report as an internal
+        error): a baseline or report path that cannot be used, cassettes that cannot be
+        replayed, an endpoint that cannot be reached or does not speak ECR."""
+        from .conformance import BaselineError, load_baseline
+
+        settings = self.settings
+        if settings.baseline:
+            try:
+                load_baseline(Path(settings.baseline))
+            except BaselineError as exc:
+                raise pytest.UsageError(f"pytest-ecr: --ecr-baseline: {exc}") from None
+        for option, value in (
+            ("--ecr-report-json", settings.report_json),
+            ("--ecr-report-html", settings.report_html),
+        ):
+            if value:
+                problem = _unwritable(Path(value))
+                if problem:
+                    raise pytest.UsageError(f"pytest-ecr: {option}: {value}: {problem}")
+        if self.engine is not None and self.engine.replay_only:
+            try:
+                read_index(self.engine.root)
+            except CassetteError as exc:
+                raise pytest.UsageError(f"pytest-ecr: {exc}") from None
+        if settings.target == "url":
+            try:
+                self.target.start()
+                speaks_ecr(self.target)
+            except TargetUnavailable as exc:
+                raise pytest.UsageError(f"pytest-ecr: {exc}") from None
+
     def keeps_heartbeat(self) -> bool:
         """Whether the run tells sweepers elsewhere it is alive: against a registry that
         outlives it, when nothing records or compares its calls."""
@@ -249,6 +293,63 @@ class EcrRun:
             for server in self.servers:
                 server.stop()
             self.target.stop()
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why a report cannot be written at ``path``, or ``None``."""
+    if path.is_dir():
+        return "is a directory; give a file name"
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"{parent} is not a directory"
+    if not os.access(parent, os.W_OK):
+        return f"{parent} cannot be written by this user"
+    return None
+
+
+def speaks_ecr(target: Target) -> None:
+    """Ask the endpoint for an authorization token: an ECR endpoint answers in AWS JSON
+    1.1 (a JSON object, the token or an error); a web server that is not one answers a
+    page, and the run stops before 500 contracts read its pages as a very broken
+    emulator. A broken answer (no answer, a 5xx, a cut JSON body) is not judged here:
+    that is what the contracts are for."""
+    from .wire import Exchange, Subscriber, Tap
+
+    answers: list[Exchange] = []
+
+    class Keep(Subscriber):
+        stage = "observe"
+
+        def on_response(self, exchange: Exchange) -> None:
+            answers.append(exchange)
+
+    client: Any = target.service_client(
+        "ecr", parameter_validation=False, retries={"mode": "standard", "total_max_attempts": 1}
+    )
+    Tap(client, [Keep()])
+    sender = target.sender()
+    if sender is not None:
+        client.meta.events.register("before-send.ecr", sender)
+    try:
+        client.get_authorization_token()
+    except Exception:  # judged by the answer, below
+        pass
+    finally:
+        client.close()
+    if not answers:
+        return
+    answer = answers[-1]
+    data, _ = answer.json_body()
+    content_type = (answer.header("content-type") or "").lower()
+    if (answer.status or 500) >= 500 or isinstance(data, dict) or "json" in content_type:
+        return
+    got = f"HTTP {answer.status} {content_type or 'no content type'}: {answer.body[:80]!r}"
+    raise TargetUnavailable(
+        f"--ecr-endpoint-url: {target.endpoint_url} does not answer as an ECR endpoint "
+        f"(AWS JSON 1.1) to GetAuthorizationToken: {got}"
+    )
 
 
 class Redirect:
@@ -446,13 +547,11 @@ class RunPlugin:
 
     def pytest_report_header(self, config: pytest.Config) -> str:
         settings = self.run.settings
-        endpoint = settings.endpoint_url or (
-            "started for the run"
-            if settings.target == "moto-server"
-            else "in-process"
-            if settings.target == "moto"
-            else "AWS"
-        )
+        endpoint = settings.endpoint_url or {
+            "moto-server": "a moto server started for the run",
+            "moto": "in-process",
+            "replay": f"cassettes in {self.run.engine.root if self.run.engine else '?'}",
+        }.get(settings.target, "AWS")
         target = self.run.target
         if isinstance(target, AwsTarget) and target.account:
             endpoint = f"AWS account {target.account}"
@@ -466,6 +565,10 @@ class RunPlugin:
         for line in self.run.notes:
             terminalreporter.write_line(f"pytest-ecr: {line}", yellow=True)
         engine = self.run.engine
+        if engine is not None and engine.written:
+            terminalreporter.write_line(
+                f"cassettes: {len(engine.written)} written under {engine.root}", bold=True
+            )
         for warning in (engine.warnings if engine is not None else [])[:20]:
             terminalreporter.write_line(f"cassette: {warning}", yellow=True)
 

@@ -878,24 +878,27 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
         return fail(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})")
 
     stop = threading.Event()
-    previous: Any = None
+    previous: dict[int, Any] = {}
     in_main = threading.current_thread() is threading.main_thread()
 
-    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    # Ctrl-C and SIGTERM only set the event: no KeyboardInterrupt can land halfway through
+    # printing the address or stopping the server.
     if in_main:
-        previous = signal.signal(signal.SIGTERM, on_sigterm)
-    print(f"serving {root} on {server.url} (set AWS_ENDPOINT_URL_ECR to it)", flush=True)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, on_signal)
     try:
+        print(f"serving {root} on {server.url} (set AWS_ENDPOINT_URL_ECR to it)", flush=True)
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # a handler installed by whoever called us in a thread
         pass
     finally:
         server.stop()
-        if in_main:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     return 0
 
 

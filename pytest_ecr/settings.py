@@ -6,6 +6,7 @@ then environment, then ini file, then the default.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -62,9 +63,6 @@ def resolve(
     return Resolved(default, "default")
 
 
-_REGION = re.compile(r"[0-9a-z-]{2,25}")  # the model's Region shape pattern
-
-
 def parse_bool(option: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -84,7 +82,12 @@ def parse_target(option: str, value: Any) -> TargetName:
 
 def parse_endpoint_url(option: str, value: Any) -> str:
     text = str(value).strip()
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # "Invalid IPv6 URL" for an unclosed [
+        raise SettingsError(option, f"{text!r} is not an endpoint URL ({exc})") from None
+    if any(ord(c) < 33 or ord(c) == 127 for c in text):
+        raise SettingsError(option, f"{text!r} is not an endpoint URL (it has a space or control)")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SettingsError(
             option, f"{text!r} is not an endpoint URL (expected http://HOST:PORT or https://HOST)"
@@ -98,10 +101,27 @@ def parse_endpoint_url(option: str, value: Any) -> str:
     return text.rstrip("/")
 
 
+@functools.cache
+def _region_rules() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """The Regions botocore knows, and each partition's pattern for Regions it will know
+    (botocore's ``endpoints.json``, read without a session: no AWS configuration)."""
+    import botocore.loaders
+
+    data = botocore.loaders.Loader().load_data("endpoints")
+    known = frozenset(r for p in data["partitions"] for r in p.get("regions", {}))
+    patterns = tuple(re.compile(p["regionRegex"]) for p in data["partitions"] if "regionRegex" in p)
+    return known, patterns
+
+
 def parse_region(option: str, value: Any) -> str:
+    """A Region of AWS's partitions: one botocore knows, or one of a partition's form
+    (``us-east1``, ``EU-WEST-1`` or ``zz-nowhere-9`` are none)."""
     text = str(value).strip()
-    if not _REGION.fullmatch(text):
-        raise SettingsError(option, f"{text!r} is not a region name (for example us-east-1)")
+    known, patterns = _region_rules()
+    if text not in known and not any(p.fullmatch(text) for p in patterns):
+        near = sorted(r for r in known if r.replace("-", "") == text.lower().replace("-", ""))
+        hint = f"; did you mean {near[0]}?" if near else " (for example us-east-1)"
+        raise SettingsError(option, f"{text!r} is not an AWS Region{hint}")
     return text
 
 
@@ -138,14 +158,19 @@ def parse_choice(option: str, value: Any, choices: tuple[str, ...]) -> str:
     return str(value)
 
 
-def parse_positive_int(option: str, value: Any) -> int:
+def parse_positive_int(option: str, value: Any, *, most: int = 10_000) -> int:
     try:
-        number = int(value)
+        number = int(str(value).strip())
     except (TypeError, ValueError):
         raise SettingsError(option, f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise SettingsError(option, f"{number} must be at least 1")
+    if not 1 <= number <= most:
+        raise SettingsError(option, f"{number} must be from 1 to {most}")
     return number
+
+
+def parse_attempts(option: str, value: Any) -> int:
+    """Attempts per request: botocore's standard retry mode, a handful at most."""
+    return parse_positive_int(option, value, most=20)
 
 
 def parse_positive_float(option: str, value: Any) -> float:
@@ -153,8 +178,8 @@ def parse_positive_float(option: str, value: Any) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise SettingsError(option, f"{value!r} is not a number of seconds") from None
-    if not number > 0:
-        raise SettingsError(option, f"{number} must be more than 0 seconds")
+    if not 0 < number <= 3600:
+        raise SettingsError(option, f"{value!r} must be more than 0 and at most 3600 seconds")
     return number
 
 
@@ -425,7 +450,7 @@ SPECS: tuple[Spec, ...] = (
         "ecr_max_attempts",
         None,
         3,
-        parse_positive_int,
+        parse_attempts,
         "Total attempts per request, first try included, with botocore's standard retry "
         "mode (default 3).",
     ),
@@ -477,6 +502,10 @@ class EcrSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     sources: Mapping[str, str] = field(default_factory=dict)
+    #: Problems with values from the environment's general AWS variables (AWS_REGION, a
+    #: malformed AWS_ENDPOINT_URL_ECR): raised when a test first asks for ECR, so that
+    #: they never stop a run that does not use it.
+    deferred: tuple[str, ...] = ()
 
 
 def resolve_settings(
@@ -491,6 +520,7 @@ def resolve_settings(
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
+    deferred: list[str] = []
     for spec in SPECS:
         env_pair: tuple[str, str | None] | None = None
         for env_name in (spec.env, *spec.extra_env):
@@ -507,14 +537,23 @@ def resolve_settings(
         value = resolved.value
         if spec.ini_relative and ini_dir and resolved.source.startswith("ini "):
             value = os.path.join(ini_dir, str(value))
-        if resolved.source != "default":
-            values[spec.name] = spec.parse(option, value)
-        else:
+        if resolved.source == "default":
             values[spec.name] = resolved.value
+        elif resolved.source.startswith("env AWS_"):
+            # The environment's general AWS variables are not settings of this plugin: a
+            # bad one is held until a test asks for ECR.
+            try:
+                values[spec.name] = spec.parse(option, value)
+            except SettingsError as exc:
+                deferred.append(str(exc))
+                values[spec.name], resolved = spec.default, Resolved(spec.default, "default")
+        else:
+            values[spec.name] = spec.parse(option, value)
         sources[spec.name] = resolved.source
 
     endpoint_source = sources["endpoint_url"]
-    if sources["target"] == "default" and values["endpoint_url"] is not None:
+    implies = not endpoint_source.startswith("env ")  # AWS_ENDPOINT_URL_ECR implies nothing
+    if sources["target"] == "default" and values["endpoint_url"] is not None and implies:
         values["target"] = "url"
         sources["target"] = f"implied by {endpoint_source}"
     if values["target"] == "url" and values["endpoint_url"] is None:
@@ -533,6 +572,8 @@ def resolve_settings(
                 f"an endpoint URL is only used by the url target, not {values['target']!r} "
                 "(drop --ecr-target or set it to url)",
             )
+    if values["target"] != "url":  # the environment's endpoint is not used: nor its faults
+        deferred = [d for d in deferred if not d.startswith("env AWS_ENDPOINT_URL_ECR")]
     if values["record_mode"] is not None and values["target"] in ("moto", "replay"):
         raise SettingsError(
             "--ecr-record-mode",
@@ -570,7 +611,7 @@ def resolve_settings(
             "the aws target creates and deletes resources in a real AWS account; "
             "pass --ecr-allow-aws (or set PYTEST_ECR_ALLOW_AWS=1) to allow it",
         )
-    return EcrSettings(**values, sources=sources)
+    return EcrSettings(**values, sources=sources, deferred=tuple(deferred))
 
 
 #: Where the run's resolved settings live (``config.stash``).

@@ -122,5 +122,6 @@ def test_a_malformed_cassette_index_stops_the_run(
     (tapes / "cassettes.json").write_text("{not json")
     result = pytester.runpytest_subprocess("--ecr-target=replay", "--ecr-cassette-dir=tapes")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stdout.fnmatch_lines(["*pytest-ecr: *tapes/cassettes.json: not JSON (*"])
+    # Found before any test is collected, on one line.
+    result.stderr.fnmatch_lines(["ERROR: pytest-ecr: tapes/cassettes.json: not JSON (*"])
     _clean(result)

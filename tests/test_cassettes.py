@@ -340,10 +340,10 @@ def test_replay_without_cassettes_says_how_to_get_them(pytester: pytest.Pytester
     pytester.makepyfile(test_user="def test_x(ecr_client):\n    ecr_client.list_images()\n")
     result = pytester.runpytest_subprocess("--ecr-target=replay")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stdout.fnmatch_lines(
+    result.stderr.fnmatch_lines(
         [
-            "*cassettes.json: cannot read it*record cassettes first with "
-            "--ecr-record-mode=all against a live target*"
+            "ERROR: pytest-ecr: *cassettes.json: cannot read it*record cassettes first with "
+            "--ecr-record-mode=all against a live target"
         ]
     )
 

@@ -240,7 +240,7 @@ def test_failures_are_counted_by_the_evidence_they_rest_on() -> None:
     (test,) = [t for t in report["tests"] if t["nodeid"] == "t::a"]
     assert test["evidence"] == verified
     lines = render_terminal(report)
-    assert "unconf 1/1" in next(line for line in lines if line.startswith("PutImage"))
+    assert "FAIL 1/2 unconf 1 " in next(line for line in lines if line.startswith("PutImage"))
     assert lines[-1] == "failures by evidence (failed/tests): aws-verified 1/2, inferred 1/1"
     page = render_html(report)
     assert "class='unconfirmed'" in page

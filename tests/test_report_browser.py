@@ -63,3 +63,57 @@ def test_matrix_is_in_the_rendered_page(tmp_path: Path) -> None:
     shot = ARTIFACTS / "report.png"
     chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,600", page.as_uri())
     assert shot.stat().st_size > 1000
+
+
+MEASURE = """
+<script>
+document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+document.title = "width=" + document.documentElement.scrollWidth;
+</script>
+"""
+
+
+def test_an_opened_cell_pushes_no_column_off_screen(tmp_path: Path) -> None:
+    """Every cell opened at once: the page is no wider than the window (the details float
+    over the table instead of widening a column), and the legend says what cells mean."""
+    page = tmp_path / "report.html"
+    html = render_html(sample()).replace("</body>", MEASURE + "</body>")
+    page.write_text(html, encoding="utf-8")
+    dom = chromium(
+        tmp_path,
+        "--window-size=1200,800",
+        "--virtual-time-budget=2000",
+        "--dump-dom",
+        page.as_uri(),
+    )
+    width = re.search(r"<title>width=(\d+)</title>", dom)
+    assert width is not None, dom[:500]
+    assert int(width.group(1)) <= 1200
+    assert 'id="legend"' in dom
+    assert "unconf k/N" in dom
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report-opened.png"
+    chromium(
+        tmp_path,
+        f"--screenshot={shot}",
+        "--window-size=1200,800",
+        "--virtual-time-budget=2000",
+        page.as_uri(),
+    )
+    assert shot.stat().st_size > 1000
+
+
+def test_the_compare_page_marks_where_reports_differ(tmp_path: Path) -> None:
+    from pytest_ecr.report import compare_html
+
+    one, two = sample(), sample("moto-server")
+    two["operations"]["PutImage"]["score"] = 1.0
+    page = tmp_path / "compare.html"
+    page.write_text(compare_html([one, two]), encoding="utf-8")
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri())
+    marked = re.findall(r"<td class=\"differs\">([^<]+)</td>", dom)
+    assert marked == ["33%", "100%"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "compare.png"
+    chromium(tmp_path, f"--screenshot={shot}", "--window-size=1000,600", page.as_uri())
+    assert shot.stat().st_size > 1000

@@ -91,11 +91,42 @@ def test_ini_values_are_parsed() -> None:
             {},
             "--ecr-endpoint-url: an endpoint URL is only used by the url target",
         ),
-        ({"region": "US East"}, {}, {}, "--ecr-region: 'US East' is not a region name"),
-        ({}, {}, {"AWS_REGION": "x"}, "env AWS_REGION: 'x' is not a region name"),
+        ({"region": "US East"}, {}, {}, "--ecr-region: 'US East' is not an AWS Region"),
+        ({"region": "us-east1"}, {}, {}, "--ecr-region: 'us-east1' is not an AWS Region"),
+        ({"region": "eu_west_1"}, {}, {}, "--ecr-region: 'eu_west_1' is not an AWS Region"),
         ({"target": "aws"}, {}, {}, "--ecr-target: the aws target creates and deletes"),
         ({}, {"strict": "maybe"}, {}, "ini ecr_strict: 'maybe' is not a boolean"),
-        ({"max_attempts": "0"}, {}, {}, "--ecr-max-attempts: 0 must be at least 1"),
+        ({"max_attempts": "0"}, {}, {}, "--ecr-max-attempts: 0 must be from 1 to 20"),
+        (
+            {"max_attempts": "99999999999999999999"},
+            {},
+            {},
+            "--ecr-max-attempts: 99999999999999999999 must be from 1 to 20",
+        ),
+        (
+            {"read_timeout": "inf"},
+            {},
+            {},
+            "--ecr-read-timeout: 'inf' must be more than 0 and at most 3600",
+        ),
+        (
+            {"connect_timeout": "0"},
+            {},
+            {},
+            "--ecr-connect-timeout: '0' must be more than 0 and at most 3600",
+        ),
+        (
+            {"endpoint_url": "http://[::1"},
+            {},
+            {},
+            "--ecr-endpoint-url: 'http://[::1' is not an endpoint URL",
+        ),
+        (
+            {"endpoint_url": "http://local host:4566"},
+            {},
+            {},
+            "--ecr-endpoint-url: 'http://local host:4566' is not an endpoint URL",
+        ),
         ({"read_timeout": "soon"}, {}, {}, "--ecr-read-timeout: 'soon' is not a number"),
     ],
 )
@@ -105,6 +136,26 @@ def test_bad_values_name_the_option(
     with pytest.raises(SettingsError) as info:
         resolve_settings(cli, ini, env)
     assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"AWS_REGION": "x"}, "env AWS_REGION: 'x' is not an AWS Region"),
+        ({"AWS_DEFAULT_REGION": "US East"}, "env AWS_DEFAULT_REGION: 'US East' is not an AWS"),
+    ],
+)
+def test_bad_environment_is_kept_until_a_test_needs_the_registry(
+    env: dict[str, str], message: str
+) -> None:
+    """An AWS_* variable belongs to the whole shell, not to pytest-ecr: a project whose
+    own tests never touch ECR must not stop over it, so the error waits (for
+    :meth:`EcrRun.start`) instead of stopping the run at configure time."""
+    settings = resolve_settings({}, {}, env)
+    assert [d for d in settings.deferred if d.startswith(message)], settings.deferred
+    # Named on the command line, the same value stops the run at once.
+    with pytest.raises(SettingsError):
+        resolve_settings({"region": "x"}, {}, {})
 
 
 def test_aws_target_with_opt_in() -> None:
