@@ -433,16 +433,18 @@ def write_index(root: Path, meta: dict[str, Any]) -> None:
 
 
 def read_index(root: Path) -> dict[str, Any]:
+    from .jsonfiles import FileFormatError, read_json
+
     path = root / INDEX
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
+    if not path.exists() and not path.is_symlink():
         raise CassetteError(
-            f"{path}: cannot read it ({exc.strerror or exc}); record cassettes first with "
-            "--ecr-record-mode=all against a live target"
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise CassetteError(f"{path}: not JSON ({exc})") from None
+            f"{path}: cannot read it (No such file or directory); record cassettes first "
+            "with --ecr-record-mode=all against a live target"
+        )
+    try:
+        data = read_json(path)
+    except FileFormatError as exc:
+        raise CassetteError(str(exc)) from None
     if not isinstance(data, dict) or "target" not in data:
         raise CassetteError(f'{path}: no "target" (what the cassettes were recorded against)')
     return data

@@ -263,9 +263,10 @@ class Collector:
         )
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if not self.matrix.results:
-            return
         settings = self.config.stash[SETTINGS_KEY]
+        asked = settings.report_json or settings.report_html or settings.baseline
+        if not self.matrix.results and not asked:
+            return
         extra = {name: section(self.matrix) for name, section in self.sections.items()}
         report = self.matrix.to_json(
             {
@@ -303,8 +304,11 @@ class Collector:
             return
         settings = self.config.stash[SETTINGS_KEY]
         terminalreporter.section("ECR conformance")
-        for line in render_terminal(report):
-            terminalreporter.write_line(line)
+        if report["tests"]:
+            for line in render_terminal(report):
+                terminalreporter.write_line(line)
+        else:  # the report was asked for: say why it is empty
+            terminalreporter.write_line("no contract test ran (no test is marked ecr_contract)")
         for path in (settings.report_json, settings.report_html):
             if path:
                 terminalreporter.write_line(f"report written: {path}")

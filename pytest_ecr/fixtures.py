@@ -10,17 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from botocore.client import BaseClient
 
-from .contract import CONTRACT_KEY, ContractClient
-from .resources import Heartbeat, Image, ImageFactory, Repository, RepositoryFactory
 from .run import RUN_KEY, EcrRun, registry_key, registry_lock_dir
 from .settings import SETTINGS_KEY, EcrSettings
-from .suite import RegistrySettings, Scenario
-from .targets import Target
+
+if TYPE_CHECKING:
+    # Imported by the fixtures that need them: a session whose tests use none of these
+    # fixtures never loads botocore (bench/startup.py).
+    from botocore.client import BaseClient
+
+    from .contract import ContractClient
+    from .resources import Image, ImageFactory, Repository, RepositoryFactory
+    from .suite import RegistrySettings, Scenario
+    from .targets import Target
 
 
 def ecr_run(config: pytest.Config) -> EcrRun:
@@ -101,6 +106,8 @@ def ecr_contract(
     _ecr_contract_boto_client: BaseClient,
 ) -> Iterator[ContractClient]:
     """A :class:`~pytest_ecr.contract.ContractClient` for this test."""
+    from .contract import CONTRACT_KEY, ContractClient
+
     contract = ContractClient(_ecr_contract_boto_client, ecr_target, strict=ecr_settings.strict)
     request.node.stash[CONTRACT_KEY] = contract
     try:
@@ -122,6 +129,8 @@ def ecr_repository_factory(
     scan_on_push=..., encryption=..., kms_key=..., tags=...)`` returns a
     :class:`~pytest_ecr.resources.Repository`; ``release(repository)`` deletes it early.
     """
+    from .resources import Heartbeat, RepositoryFactory
+
     run = ecr_run(pytestconfig)
     factory = RepositoryFactory(ecr_client, run.namer, run.ledger, ecr_target.region)
     if run.keeps_heartbeat():
@@ -142,6 +151,8 @@ def ecr_image_factory(
     manifest_format="docker"|"oci", platforms=[...], seed=..., artifact_type=...,
     subject=...)`` returns a :class:`~pytest_ecr.resources.Image`.
     """
+    from .resources import ImageFactory
+
     return ImageFactory(ecr_client, ecr_run(pytestconfig).ledger)
 
 
@@ -199,6 +210,8 @@ def ecr_scenario(
     # The module's file name, not its import name: the suite is ``contracts.test_x`` in
     # a checkout and ``pytest_ecr.contracts.test_x`` from a wheel, and names and image
     # seeds must be the same in both (cassettes recorded in one replay in the other).
+    from .suite import Scenario
+
     hint = Path(str(request.module.__file__)).stem
     scenario = Scenario(ecr_client, ecr_repository_factory, ecr_image_factory, hint)
     yield scenario
@@ -213,6 +226,8 @@ def ecr_registry(
     the setting against other workers of the run, and against other runs on this machine
     that share the registry, journals and restores it afterwards; settings a killed run
     left changed are put back first."""
+    from .suite import RegistrySettings
+
     run = ecr_run(pytestconfig)
     registry_id = None
     if ecr_settings.target in ("url", "aws"):

@@ -85,13 +85,13 @@ def _translate(item: pytest.Item, exc: BaseException) -> BaseException:
     the target lacks), blocks a contract test, and names that operation. A test that is no
     contract gets the error as it happened.
     """
+    mark = contract_of(item)
+    if mark is None or not mark.complete:
+        return exc
     from .contract import Unsupported
     from .prerequisites import blocked_by
     from .wire import last_operation
 
-    mark = contract_of(item)
-    if mark is None or not mark.complete:
-        return exc
     blocked = blocked_by(exc)
     if blocked is not None:
         what, operation, cause, answer = (
@@ -250,12 +250,12 @@ class Outcomes:
 
 def _check_triggers(item: pytest.Item) -> None:
     """A test that declares ``triggers=`` must have expected that error."""
-    from .contract import SuiteError
-
     mark = contract_of(item)
     contract = _contract(item)
     if mark is None or mark.triggers is None or contract is None:
         return
+    from .contract import SuiteError
+
     if mark.triggers not in contract.expected_codes:
         raise SuiteError(
             f"{item.nodeid} declares triggers={mark.triggers!r} but never expects that "
@@ -359,6 +359,7 @@ def _reason(report: pytest.TestReport) -> str:
 def _contract(item: pytest.Item) -> Any:
     """The test's contract client, if it used one (imported late: a run that never asks
     for ECR loads none of it)."""
-    from .contract import CONTRACT_KEY
+    import sys
 
-    return item.stash.get(CONTRACT_KEY, None)
+    contract = sys.modules.get("pytest_ecr.contract")
+    return item.stash.get(contract.CONTRACT_KEY, None) if contract is not None else None

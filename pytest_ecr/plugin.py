@@ -4,6 +4,7 @@ applies)."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -35,7 +36,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for line in LINES:
         config.addinivalue_line("markers", line)
-    cli = {spec.name: config.getoption(spec.flag) for spec in SPECS}
+    # argparse turns the value of ``--ecr-region=--`` into an empty list.
+    cli = {
+        spec.name: "--" if (value := config.getoption(spec.flag)) == [] else value for spec in SPECS
+    }
     ini = {spec.name: config.getini(spec.ini) for spec in SPECS if spec.ini}
     ini_dir = str(config.inipath.parent) if config.inipath else str(config.rootpath)
     try:
@@ -52,7 +56,6 @@ def _register(config: pytest.Config) -> None:
     from .conformance import Collector
     from .outcomes import Outcomes
     from .run import RUN_KEY, AwsGuard, EcrRun, RunPlugin, run_id_for, worker_of
-    from .suite.declaration import DeclarationPlugin
 
     settings = config.stash[SETTINGS_KEY]
     run = EcrRun(settings, run_id_for(config, settings), config.rootpath, worker_of(config))
@@ -61,7 +64,7 @@ def _register(config: pytest.Config) -> None:
     plugins = config.pluginmanager
     plugins.register(RunPlugin(run), "ecr-run")
     plugins.register(Outcomes(), "ecr-outcomes")
-    plugins.register(DeclarationPlugin(), "ecr-declarations")
+    plugins.register(Declarations(), "ecr-declarations")
     if settings.deviations:
         from .deviations import DeviationsPlugin
 
@@ -79,6 +82,37 @@ def _register(config: pytest.Config) -> None:
         plugins.register(AwsGuard(run), "ecr-aws-guard")
     if not worker:
         run.preflight()
+
+
+class Declarations:
+    """Hands a module's ``Contract`` declaration to :mod:`pytest_ecr.suite.declaration`,
+    which only a module that made one has imported: a session without contract modules
+    never loads the suite (and the model behind it)."""
+
+    @staticmethod
+    def _plugin() -> Any:
+        module = sys.modules.get("pytest_ecr.suite.declaration")
+        return module.DeclarationPlugin() if module is not None else None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pycollect_makeitem(
+        self, collector: pytest.Collector, name: str, obj: object
+    ) -> list[pytest.Item | pytest.Collector] | None:
+        plugin = self._plugin()
+        if plugin is None:
+            return None
+        made: list[pytest.Item | pytest.Collector] | None = plugin.pytest_pycollect_makeitem(
+            collector, name, obj
+        )
+        return made
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        plugin = self._plugin()
+        if plugin is not None:
+            plugin.pytest_collection_modifyitems(config, items)
 
 
 def _report_meta(config: pytest.Config) -> dict[str, Any]:

@@ -127,7 +127,8 @@ def render_terminal(report: Mapping[str, Any], width: int = WIDTH) -> list[str]:
     summary = report["summary"]
     counts = "".join(f", {summary[o]} {o}" for o in OUTCOMES if summary.get(o))
     lines.append(
-        f"{len(operations)} operations{counts}; conformance {_percent(summary['score'], 1)}"
+        f"{len(operations)} operation{'' if len(operations) == 1 else 's'}{counts}; "
+        f"conformance {_percent(summary['score'], 1)}"
     )
     evidence = evidence_line(summary)
     if evidence:

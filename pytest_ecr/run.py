@@ -7,36 +7,31 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import os
+import secrets
 import signal
 import socket
 import sys
 import tempfile
 import threading
 from collections.abc import Generator
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from .cassettes import (
-    CassetteError,
-    Engine,
-    SocketGuard,
-    check_writable,
-    read_index,
-    recording_meta,
-    write_index,
-)
 from .deviations import suite_id
-from .model import load_model
-from .reference.differ import Differ
-from .reference.files import KnownDeviation, Reference, ReferenceFileError, load_known_deviations
-from .resources import CleanupError, Ledger, Namer, new_run_id
-from .scrub import Scrubber
 from .settings import EcrSettings
-from .targets import AwsTarget, ReplayTarget, Target, TargetUnavailable, make_target
 from .wire import PROCESS_TAP, in_scope, install_process_tap, remove_process_tap
+
+if TYPE_CHECKING:
+    # The rest is imported where it is used: a session whose tests never ask for ECR
+    # loads neither botocore nor the model (start-up cost, bench/startup.py).
+    from .cassettes import Engine, SocketGuard
+    from .reference.differ import Differ
+    from .resources import Ledger, Namer
+    from .targets import Target
 
 #: Where the run lives (``config.stash``).
 RUN_KEY: pytest.StashKey[EcrRun] = pytest.StashKey()
@@ -49,36 +44,15 @@ class EcrRun:
         self, settings: EcrSettings, run_id: str, rootdir: Path, worker: str = "main"
     ) -> None:
         self.settings = settings
-        self.target: Target = make_target(settings)
-        self.engine: Engine | None = None
         self._guard: SocketGuard | None = None
-        cassettes = settings.target == "replay" or settings.record_mode is not None
+        self.cassettes = settings.target == "replay" or settings.record_mode is not None
         # Names must be the same when recording, replaying and comparing with a
         # reference, on any worker.
-        repeatable = cassettes or settings.reference is not None
-        self.namer = Namer(
-            prefix=settings.name_prefix,
-            run_id=(settings.run_id or "rcassette") if repeatable else run_id,
-            worker="main" if repeatable else worker,
-            repeatable=repeatable,
-        )
+        self.repeatable = self.cassettes or settings.reference is not None
+        self.run_id = (settings.run_id or "rcassette") if self.repeatable else run_id
+        self.rootdir = rootdir
         self.differ: Differ | None = None
         self.worker = worker
-        if cassettes:
-            root = Path(settings.cassette_dir) if settings.cassette_dir else rootdir / "cassettes"
-            self.engine = Engine(
-                root=root,
-                mode=settings.record_mode or "none",  # type: ignore[arg-type]
-                scrubber=Scrubber(learn_account=settings.scrub_account_id),
-                meta=recording_meta(outcome_name(settings.target, settings.enforce_model)),
-                replay_only=settings.target == "replay",
-            )
-            self.target.max_attempts = 1
-            self.target.subscribers.append(self.engine)
-        if settings.reference is not None:
-            # One attempt per call, as recorded: a retried call would pair with nothing.
-            self.target.max_attempts = 1
-        self.ledger = Ledger()
         #: Clients made for the run, closed when it ends (after the ledger is empty).
         self.clients: list[Any] = []
         #: Loopback endpoints the run serves other processes (see ``ecr_endpoint``).
@@ -96,11 +70,69 @@ class EcrRun:
         self.interrupted = False
         self._started = False
 
+    # The parts below are made on first use: a session whose tests never ask for ECR
+    # makes none of them.
+
+    @cached_property
+    def target(self) -> Target:
+        from .targets import make_target
+
+        target = make_target(self.settings)
+        if self.engine is not None:
+            target.max_attempts = 1
+            target.subscribers.append(self.engine)
+        if self.settings.reference is not None:
+            # One attempt per call, as recorded: a retried call would pair with nothing.
+            target.max_attempts = 1
+        return target
+
+    @cached_property
+    def engine(self) -> Engine | None:
+        if not self.cassettes:
+            return None
+        from .cassettes import Engine, recording_meta
+        from .scrub import Scrubber
+
+        settings = self.settings
+        root = Path(settings.cassette_dir) if settings.cassette_dir else self.rootdir / "cassettes"
+        return Engine(
+            root=root,
+            mode=settings.record_mode or "none",  # type: ignore[arg-type]
+            scrubber=Scrubber(learn_account=settings.scrub_account_id),
+            meta=recording_meta(outcome_name(settings.target, settings.enforce_model)),
+            replay_only=settings.target == "replay",
+        )
+
+    @cached_property
+    def namer(self) -> Namer:
+        from .resources import Namer
+
+        return Namer(
+            prefix=self.settings.name_prefix,
+            run_id=self.run_id,
+            worker="main" if self.repeatable else self.worker,
+            repeatable=self.repeatable,
+        )
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        from .resources import Ledger
+
+        return Ledger()
+
+    def _made(self, part: str) -> bool:
+        """Whether a part made on first use (``target``, ``ledger``) was made."""
+        return part in self.__dict__
+
     def start(self) -> None:
         if self._started:
             return
         if self.settings.deferred:
             self.stop_run(self.settings.deferred[0])
+        from .cassettes import CassetteError
+        from .reference.files import ReferenceFileError
+        from .targets import TargetUnavailable
+
         try:
             self.target.start()
             if self.engine is not None:
@@ -122,6 +154,9 @@ class EcrRun:
         pytest.exit(f"pytest-ecr: {message}", returncode=pytest.ExitCode.USAGE_ERROR)
 
     def _start_cassettes(self, engine: Engine) -> None:
+        from .cassettes import SocketGuard, check_writable, read_index
+        from .targets import ReplayTarget
+
         if engine.replay_only:
             index = read_index(engine.root)
             assert isinstance(self.target, ReplayTarget)
@@ -153,6 +188,9 @@ class EcrRun:
         """The index, when this run wrote cassettes: what they were recorded against, what
         the target implements (so that replay classifies its answers as the live run
         did), and which model each operation was recorded under."""
+        from .cassettes import CassetteError, read_index, write_index
+        from .model import load_model
+
         model = load_model()
         try:
             previous = read_index(engine.root)
@@ -233,6 +271,9 @@ class EcrRun:
         from .conformance import BaselineError, load_baseline
 
         settings = self.settings
+        cassettes: Any = None
+        if self.engine is not None:
+            from . import cassettes
         if settings.baseline:
             try:
                 load_baseline(Path(settings.baseline))
@@ -248,10 +289,19 @@ class EcrRun:
                     raise pytest.UsageError(f"pytest-ecr: {option}: {value}: {problem}")
         if self.engine is not None and self.engine.replay_only:
             try:
-                read_index(self.engine.root)
-            except CassetteError as exc:
+                cassettes.read_index(self.engine.root)
+            except cassettes.CassetteError as exc:
+                raise pytest.UsageError(f"pytest-ecr: {exc}") from None
+        if settings.reference is not None:
+            from .jsonfiles import FileFormatError
+
+            try:
+                open_differ(settings)
+            except FileFormatError as exc:  # ReferenceFileError is one
                 raise pytest.UsageError(f"pytest-ecr: {exc}") from None
         if settings.target == "url":
+            from .targets import TargetUnavailable
+
             try:
                 self.target.start()
                 speaks_ecr(self.target)
@@ -268,6 +318,8 @@ class EcrRun:
         """The target whose outcomes (deviations, baselines) apply: for replay, the one the
         cassettes were recorded against."""
         if self.engine is not None and self.engine.replay_only:
+            from .cassettes import CassetteError, read_index
+
             try:
                 return str(read_index(self.engine.root)["target"])
             except CassetteError:
@@ -277,9 +329,13 @@ class EcrRun:
     def close(self) -> None:
         """Remove what is left, then stop the target. Failures are printed, never lost."""
         try:
-            self.ledger.close()
-        except CleanupError as exc:
-            sys.stderr.write(f"\n{exc}\n")
+            if self._made("ledger"):
+                from .resources import CleanupError
+
+                try:
+                    self.ledger.close()
+                except CleanupError as exc:
+                    sys.stderr.write(f"\n{exc}\n")
         finally:
             for client in self.clients:
                 client.close()
@@ -292,7 +348,8 @@ class EcrRun:
             remove_process_tap()
             for server in self.servers:
                 server.stop()
-            self.target.stop()
+            if self._made("target"):
+                self.target.stop()
 
 
 def _unwritable(path: Path) -> str | None:
@@ -315,6 +372,7 @@ def speaks_ecr(target: Target) -> None:
     page, and the run stops before 500 contracts read its pages as a very broken
     emulator. A broken answer (no answer, a 5xx, a cut JSON body) is not judged here:
     that is what the contracts are for."""
+    from .targets import TargetUnavailable
     from .wire import Exchange, Subscriber, Tap
 
     answers: list[Exchange] = []
@@ -374,6 +432,9 @@ def outcome_name(target: str, enforced: bool) -> str:
 
 def open_differ(settings: EcrSettings) -> Differ:
     """The reference of ``--ecr-reference`` and the known deviations from it."""
+    from .reference.differ import Differ
+    from .reference.files import KnownDeviation, Reference, load_known_deviations
+
     assert settings.reference is not None
     deviations: list[KnownDeviation] = []
     if settings.reference_deviations:
@@ -387,7 +448,7 @@ def run_id_for(config: pytest.Config, settings: EcrSettings) -> str:
     workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
     if workerinput and workerinput.get("ecr_run_id"):
         return str(workerinput["ecr_run_id"])
-    return settings.run_id or new_run_id()
+    return settings.run_id or "r" + secrets.token_hex(4)
 
 
 def worker_of(config: pytest.Config) -> str:
@@ -404,7 +465,7 @@ def registry_key(run: EcrRun, registry_id: str | None = None) -> str:
     account the registry answers as (``registry_id``) and the Region."""
     settings = run.settings
     if settings.target not in ("url", "aws"):
-        return f"run-{run.namer.run_id}"
+        return f"run-{run.run_id}"
     account = getattr(run.target, "account", None) or registry_id
     return shared_registry_key(settings, account)
 
@@ -470,7 +531,7 @@ class RunPlugin:
         # client of the process (the code under test's own too).
         uses_ecr = "ecr_target" in getattr(item, "fixturenames", ())
         activate = getattr(self.run.target, "activate", None) if uses_ecr else None
-        deactivate = getattr(self.run.target, "deactivate", None)
+        deactivate = getattr(self.run.target, "deactivate", None) if uses_ecr else None
         saved_env = self._emulator_environment() if uses_ecr else None
         try:
             if uses_ecr:
@@ -504,7 +565,11 @@ class RunPlugin:
             if self.run.engine is not None and not self.run.engine.replay_only:
                 try:
                     self.run.engine.finish(scope, complete=complete and not self.run.interrupted)
-                except CassetteError as exc:
+                except Exception as exc:
+                    from .cassettes import CassetteError
+
+                    if not isinstance(exc, CassetteError):
+                        raise
                     # A recording that cannot be written is lost: stop, saying where and why.
                     pytest.exit(f"pytest-ecr: {exc}", returncode=pytest.ExitCode.INTERNAL_ERROR)
 
@@ -543,7 +608,7 @@ class RunPlugin:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         """pytest-xdist: every worker uses the controller's run id."""
-        node.workerinput["ecr_run_id"] = self.run.namer.run_id
+        node.workerinput["ecr_run_id"] = self.run.run_id
 
     def pytest_report_header(self, config: pytest.Config) -> str:
         settings = self.run.settings
@@ -552,13 +617,13 @@ class RunPlugin:
             "moto": "in-process",
             "replay": f"cassettes in {self.run.engine.root if self.run.engine else '?'}",
         }.get(settings.target, "AWS")
-        target = self.run.target
-        if isinstance(target, AwsTarget) and target.account:
-            endpoint = f"AWS account {target.account}"
+        account = getattr(self.run.__dict__.get("target"), "account", None)
+        if settings.target == "aws" and account:  # known once the AWS guard asked STS
+            endpoint = f"AWS account {account}"
         return (
             f"ecr: target={settings.target} ({settings.sources['target']}), "
             f"endpoint={endpoint}, region={settings.region}, strict={settings.strict}, "
-            f"names={self.run.namer.prefix}/{self.run.namer.run_id}/"
+            f"names={settings.name_prefix}/{self.run.run_id}/"
         )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -602,6 +667,8 @@ class AwsGuard:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        from .targets import AwsTarget
+
         self.run.start()  # AwsTarget._start asks STS who the credentials are; exits if refused
         assert isinstance(self.run.target, AwsTarget)
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -101,22 +101,40 @@ def parse_endpoint_url(option: str, value: Any) -> str:
     return text.rstrip("/")
 
 
+#: The commercial partition's form of a Region name (``regionRegex`` of the ``aws``
+#: partition in botocore's ``endpoints.json``): most names are checked without the file.
+COMMERCIAL_REGION = re.compile(r"(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+")
+
+
 @functools.cache
 def _region_rules() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
-    """The Regions botocore knows, and each partition's pattern for Regions it will know
-    (botocore's ``endpoints.json``, read without a session: no AWS configuration)."""
-    import botocore.loaders
+    """The Regions botocore knows, and each partition's pattern for Regions it will know,
+    from botocore's ``endpoints.json`` read as a file: importing botocore (or making a
+    session, which reads the AWS configuration) is not a cost a run that never uses ECR
+    should pay for checking ``AWS_REGION``."""
+    import importlib.util
+    import json
+    from pathlib import Path
 
-    data = botocore.loaders.Loader().load_data("endpoints")
+    spec = importlib.util.find_spec("botocore")  # finds the package without importing it
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    data: dict[str, Any] = {"partitions": []}
+    for location in locations:
+        path = Path(location) / "data" / "endpoints.json"
+        if path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            break
     known = frozenset(r for p in data["partitions"] for r in p.get("regions", {}))
     patterns = tuple(re.compile(p["regionRegex"]) for p in data["partitions"] if "regionRegex" in p)
-    return known, patterns
+    return known, patterns or (COMMERCIAL_REGION,)
 
 
 def parse_region(option: str, value: Any) -> str:
     """A Region of AWS's partitions: one botocore knows, or one of a partition's form
     (``us-east1``, ``EU-WEST-1`` or ``zz-nowhere-9`` are none)."""
     text = str(value).strip()
+    if COMMERCIAL_REGION.fullmatch(text):
+        return text
     known, patterns = _region_rules()
     if text not in known and not any(p.fullmatch(text) for p in patterns):
         near = sorted(r for r in known if r.replace("-", "") == text.lower().replace("-", ""))

@@ -30,8 +30,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from botocore.model import Shape
-from hypothesis import reject
-from hypothesis import strategies as st
+
+try:
+    from hypothesis import reject
+    from hypothesis import strategies as st
+except ImportError as exc:  # the suite's extra is not installed
+    raise ImportError(
+        "pytest_ecr.strategies needs hypothesis: pip install 'pytest-ecr[suite]'"
+    ) from exc
 
 from .invalid import ConstraintCase, NoInvalidValue, constraint_cases, get_path, invalid_value
 from .invalid import with_value as _with_value

@@ -486,11 +486,13 @@ def install_process_tap() -> None:
 
 
 def remove_process_tap() -> None:
-    from botocore.handlers import BUILTIN_HANDLERS
+    import sys
 
+    handlers = sys.modules.get("botocore.handlers")  # not imported: nothing installed
+    installed = handlers.BUILTIN_HANDLERS if handlers is not None else []
     for entry in PROCESS_TAP.handlers():
-        while entry in BUILTIN_HANDLERS:
-            BUILTIN_HANDLERS.remove(entry)
+        while entry in installed:
+            installed.remove(entry)
     PROCESS_TAP.subscribers = []
     PROCESS_TAP.forward = None
     PROCESS_TAP.tests = 0

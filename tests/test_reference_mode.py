@@ -157,10 +157,14 @@ def test_a_reference_recorded_under_another_model_is_stale(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--ecr-reference=nowhere"], "*--ecr-reference: nowhere/cassettes.json: cannot read it*"),
+        (
+            ["--ecr-reference=nowhere"],
+            "ERROR: pytest-ecr: --ecr-reference: nowhere/cassettes.json: cannot read it (*); "
+            "record a reference with --ecr-record-mode=all --ecr-cassette-dir DIR against *",
+        ),
         (
             ["--ecr-reference=ref", "--ecr-reference-deviations=missing.json"],
-            "*missing.json: cannot read it*",
+            "ERROR: pytest-ecr: missing.json: cannot read it*",
         ),
     ],
 )
@@ -169,5 +173,6 @@ def test_a_bad_reference_stops_the_run_naming_it(
 ) -> None:
     result = pytester.runpytest_subprocess(f"--ecr-endpoint-url={moto_server}", *args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stdout.fnmatch_lines([message])
-    assert "Traceback" not in result.stdout.str()
+    # Found before any test runs, on one line.
+    result.stderr.fnmatch_lines([message])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()

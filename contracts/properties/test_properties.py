@@ -14,6 +14,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+# hypothesis comes with the suite's extra (pip install 'pytest-ecr[suite]'), not with the
+# fixtures: a project that only uses the fixtures does not load its pytest plugin.
+pytest.importorskip(
+    "hypothesis",
+    reason="the property contracts need hypothesis: pip install 'pytest-ecr[suite]'",
+)
+
 from hypothesis import given, note, seed
 from hypothesis import strategies as st
 

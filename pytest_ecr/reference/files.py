@@ -87,9 +87,10 @@ class Reference:
         try:
             index = read_index(root)
         except CassetteError as exc:
+            problem = str(exc).split("; record cassettes first", 1)[0]
             raise ReferenceFileError(
-                f"--ecr-reference: {exc}; record a reference with --ecr-record-mode=all "
-                "--ecr-cassette-dir DIR"
+                f"--ecr-reference: {problem}; record a reference with --ecr-record-mode=all "
+                "--ecr-cassette-dir DIR against the target it stands for"
             ) from None
         return cls(root, index)
 
