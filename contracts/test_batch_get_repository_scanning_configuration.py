@@ -8,7 +8,7 @@ import pytest
 
 from pytest_ecr import ContractClient
 from pytest_ecr.resources import Repository
-from pytest_ecr.suite import MISSING_REPOSITORY, Contract, Evidence, Scenario
+from pytest_ecr.suite import MISSING_REPOSITORY, Contract, Evidence, RegistrySettings, Scenario
 
 OPERATION = "BatchGetRepositoryScanningConfiguration"
 
@@ -75,3 +75,28 @@ def test_missing_repository(ecr_contract: ContractClient, ecr_repository: Reposi
     if isinstance(answer, dict):
         failures = {(f["repositoryName"], f["failureCode"]) for f in answer["failures"]}
         assert failures == {(MISSING_REPOSITORY, "REPOSITORY_NOT_FOUND")}
+
+
+@pytest.mark.ecr_contract(
+    aspect="behavior", tier="aws-verified", source="turbot/steampipe-plugin-aws#1716"
+)
+def test_registry_rule_applies_to_a_matching_repository(
+    ecr_contract: ContractClient, ecr_repository: Repository, ecr_registry: RegistrySettings
+) -> None:
+    """A registry scanning rule whose filter matches the repository is the repository's
+    configuration: its scanFrequency is the rule's, and appliedScanFilters holds the
+    filter (API Reference, RepositoryScanningConfiguration: "The scan frequency for the
+    repository", "The scan filters applied to the repository").
+
+    Evidence: aws-verified, turbot/steampipe-plugin-aws#1716: real answers under a registry
+    rule give the rule's scanFrequency (CONTINUOUS_SCAN there) and the applied filters,
+    while scanOnPush keeps the repository's own value (not asserted).
+    """
+    rule_filter = {"filter": ecr_repository.name, "filterType": "WILDCARD"}
+    rules = [{"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [rule_filter]}]
+    with ecr_registry.changing("scanning"):
+        ecr_contract.call("PutRegistryScanningConfiguration", scanType="BASIC", rules=rules)
+        answer = ecr_contract.call(OPERATION, repositoryNames=[ecr_repository.name])
+    (config,) = answer["scanningConfigurations"]
+    assert config["scanFrequency"] == "SCAN_ON_PUSH"
+    assert rule_filter in config.get("appliedScanFilters", [])

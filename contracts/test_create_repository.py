@@ -192,3 +192,28 @@ def test_more_than_fifty_tags_are_refused(
         repositoryName=name,
         tags=[*tags, ecr_repository_factory.marker_tag],
     )
+
+
+@pytest.mark.ecr_contract(
+    aspect="validation",
+    tier="inferred",
+    source="no public ECR answer to a missing required member (evidence g4, "
+    "validation-missing-required); ECR's validation answers: stelligent/mu#323",
+)
+def test_request_without_a_name_is_refused(ecr_contract: ContractClient) -> None:
+    """repositoryName is required (the model's CreateRepositoryRequest). botocore checks
+    required members itself, and the contract client turns that off, so this is the
+    server's check: HTTP 400 with a validation error, not a crash and not a repository.
+
+    Evidence: inferred: botocore refuses a request without a required member before
+    sending it, so no public real answer shows one. By analogy with ECR's other validation
+    answers (InvalidParameterException, HTTP 400: stelligent/mu#323), the form would be
+    "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'Member must not be
+    null'"; ValidationError, the Common Errors page's code for input that "fails to satisfy
+    the constraints", is accepted too.
+    """
+    ecr_contract.expect_invalid(
+        OPERATION,
+        ["InvalidParameterException", "ValidationError"],
+        imageTagMutability="MUTABLE",
+    )

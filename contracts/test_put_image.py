@@ -306,3 +306,28 @@ def test_registry_digest_is_sha256_of_the_manifest_as_sent(
     )
     (image,) = got["images"]
     assert image["imageManifest"] == manifest
+
+
+@pytest.mark.ecr_contract(
+    aspect="validation",
+    tier="model",
+    source="botocore's ECR model: ImageTag max 300; "
+    "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html",
+)
+def test_tag_of_the_maximum_length(ecr_contract: ContractClient, ecr_image: Image) -> None:
+    """An image tag may have up to 300 characters (the model's ImageTag, max 300), more
+    than the 128 of Docker's tag grammar: a registry that applies Docker's limit refuses
+    tags ECR accepts. The tag is put and found again.
+
+    Evidence: model, botocore's ECR model and API_PutImage ("imageTag ... Maximum length
+    of 300"); no public AWS output of a tag this long. The characters are from the set
+    real ECR checks tags against, [a-zA-Z0-9-_.]+ (alexjurkiewicz/ecr-scan-image#40).
+    """
+    tag = "release-1.2_" * 25
+    assert len(tag) == 300
+    answer = ecr_contract.call(OPERATION, **put(ecr_image, tag))
+    assert answer["image"]["imageId"] == {"imageDigest": ecr_image.digest, "imageTag": tag}
+    found = ecr_contract.call(
+        "DescribeImages", **ids(ecr_image.repository), imageIds=[{"imageTag": tag}]
+    )
+    assert [d["imageDigest"] for d in found["imageDetails"]] == [ecr_image.digest]

@@ -75,3 +75,33 @@ def test_policy_that_is_not_json_is_refused(
         **ids(ecr_repository),
         lifecyclePolicyText="this is not a JSON lifecycle policy " * 4,
     )
+
+
+@pytest.mark.ecr_contract(
+    aspect="validation",
+    tier="model",
+    source="botocore's ECR model: LifecyclePolicyText max 30720; "
+    "cloudposse/terraform-aws-ecr#158 (InvalidParameterException, HTTP 400)",
+)
+def test_valid_policy_longer_than_the_maximum_is_refused(
+    ecr_contract: ContractClient, ecr_repository: Repository
+) -> None:
+    """A lifecycle policy text has at most 30720 characters (the model's
+    LifecyclePolicyText). The generated case of that constraint sends text that is no
+    policy at all, which a registry that checks the policy's content refuses too, whatever
+    its length checks; this sends a valid policy made too long by JSON whitespace (which
+    means nothing, RFC 8259), so that only the length is wrong.
+
+    Evidence: model, botocore's ECR model: the maximum; real PutLifecyclePolicy answers an
+    invalid policy text with InvalidParameterException, HTTP 400
+    (cloudposse/terraform-aws-ecr#158); no public answer to a too long one.
+    """
+    text = LIFECYCLE_POLICY + " " * (30721 - len(LIFECYCLE_POLICY))
+    assert len(text) == 30721
+    assert json.loads(text) == json.loads(LIFECYCLE_POLICY)
+    ecr_contract.expect_invalid(
+        OPERATION,
+        ["InvalidParameterException", "ValidationException"],
+        **ids(ecr_repository),
+        lifecyclePolicyText=text,
+    )

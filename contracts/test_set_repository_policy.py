@@ -73,3 +73,31 @@ def test_policy_that_is_not_json_is_refused(
         **ids(ecr_repository),
         policyText="this is not a JSON policy",
     )
+
+
+@pytest.mark.ecr_contract(
+    aspect="behavior",
+    tier="documented",
+    source="https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html",
+)
+def test_second_policy_replaces_the_first(
+    ecr_contract: ContractClient, ecr_repository: Repository
+) -> None:
+    """A repository has one policy: SetRepositoryPolicy "applies a repository policy to the
+    specified repository", and setting another one replaces it (GetRepositoryPolicy
+    returns "the repository policy", singular).
+
+    Evidence: documented, API_SetRepositoryPolicy and API_GetRepositoryPolicy; the
+    ``force`` member's documentation ("If the policy you specify will prevent the caller
+    from setting future repository policies, then you must force the SetRepositoryPolicy
+    operation") presumes that a later call replaces the policy.
+    """
+    first = repository_policy(ecr_repository.registry_id)
+    document = json.loads(first)
+    document["Statement"][0]["Action"] = ["ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability"]
+    second = json.dumps(document)
+    ecr_contract.call(OPERATION, **ids(ecr_repository), policyText=first)
+    answer = ecr_contract.call(OPERATION, **ids(ecr_repository), policyText=second)
+    assert json.loads(answer["policyText"]) == document
+    got = ecr_contract.call("GetRepositoryPolicy", **ids(ecr_repository))
+    assert json.loads(got["policyText"]) == document

@@ -239,6 +239,20 @@ class Exchange:
         return f"Exchange({self.operation!r}, status={self.status!r}, scope={self.scope!r})"
 
 
+def _modeled(operation: str, code: str | None) -> bool:
+    """Whether ``code`` is an error the model lists for ``operation`` itself: a target
+    that answers one knows the operation, whatever the status (a RepositoryNotFound
+    answered with 404 is a wrong status, a finding, not a missing operation)."""
+    if not code:
+        return False
+    from .model import load_model
+
+    try:
+        return code in load_model().modeled_errors(operation)
+    except Exception:  # an operation the model does not have
+        return False
+
+
 def classify_unsupported(exchange: Exchange, *, implemented: bool | None = None) -> str | None:
     """Why an answer means "operation not implemented", or ``None`` if it does not.
 
@@ -256,7 +270,7 @@ def classify_unsupported(exchange: Exchange, *, implemented: bool | None = None)
         if code in UNSUPPORTED_CODES:
             return f"HTTP {status} {code}"
         message = str(data.get("message") or data.get("Message") or "")
-        if status in UNSUPPORTED_STATUSES:
+        if status in UNSUPPORTED_STATUSES and not _modeled(exchange.operation, code):
             return f"HTTP {status} {code or ''} {message}".strip()
         return None
     if status in UNSUPPORTED_STATUSES:

@@ -53,6 +53,13 @@ JSON = {"Content-Type": "application/x-amz-json-1.1"}
         (500, {"Content-Type": "text/html"}, b"<html>500</html>", True, False),
         (500, JSON, b'{"__type": "ServerException", "message": "x"}', None, False),
         (503, JSON, b'{"__type": "ServiceUnavailable", "message": "x"}', None, False),
+        # An error the model lists for DescribeImages, under the wrong status: the target
+        # knows the operation (the status is a finding for the contract, not a gap).
+        (404, JSON, b'{"__type": "RepositoryNotFoundException", "message": "x"}', None, False),
+        (404, JSON, b'{"__type": "ImageNotFoundException", "message": "x"}', None, False),
+        # An error of another operation, or none, under 404 is still a missing route.
+        (404, JSON, b'{"__type": "LayersNotFoundException", "message": "x"}', None, True),
+        (404, JSON, b'{"message": "Not Found"}', None, True),
     ],
 )
 def test_classify_unsupported(
@@ -185,6 +192,26 @@ def test_error_answer_is_checked_on_the_wire(canned: Canned, answer: Any, paths:
     with pytest.raises(ContractViolation) as info:
         contract.expect_error("DescribeRepositories", "RepositoryNotFoundException")
     assert violation_paths(info) == paths
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "InvalidParameterException",
+        "com.amazonaws.ecr#InvalidParameterException",
+        "InvalidParameterException:http://internal.amazon.com/coral/com.amazonaws.ecr/",
+    ],
+)
+def test_a_wrong_code_is_named_as_botocore_reads_it(canned: Canned, raw: str) -> None:
+    """However the target spells ``__type`` (botocore strips a namespace and a ':'
+    suffix), the violation names the code: a known deviation about the code then
+    matches every spelling of it."""
+    target, contract = canned
+    target.answer = lambda op, body: error(raw)
+    with pytest.raises(ContractViolation) as info:
+        contract.expect_error("DescribeRepositories", "RepositoryNotFoundException")
+    (wrong,) = [v for v in info.value.violations if v.message == "wrong error code"]
+    assert wrong.actual == "InvalidParameterException"
 
 
 def test_server_exception_is_a_5xx(canned: Canned) -> None:
