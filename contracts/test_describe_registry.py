@@ -8,7 +8,7 @@ import pytest
 
 from pytest_ecr import ContractClient
 from pytest_ecr.resources import Repository
-from pytest_ecr.suite import NO_INPUT, Contract, Scenario
+from pytest_ecr.suite import NO_INPUT, Contract, RegistrySettings, Scenario
 
 OPERATION = "DescribeRegistry"
 
@@ -29,7 +29,7 @@ SCANNING_BLOG = "https://brandonsherman.com/computers/aws/2024/12/13/ECR-scannin
 
 @pytest.mark.ecr_contract(aspect="behavior", tier="aws-verified", source=SCANNING_BLOG)
 def test_registry_is_the_repositories_registry(
-    ecr_contract: ContractClient, ecr_repository: Repository
+    ecr_contract: ContractClient, ecr_repository: Repository, ecr_registry: RegistrySettings
 ) -> None:
     """The registry described is the one the repositories are in.
 
@@ -37,5 +37,7 @@ def test_registry_is_the_repositories_registry(
     real ``describe-registry`` output with the same ``registryId`` as the account's
     repositories in ``describe-repositories``.
     """
-    answer = ecr_contract.call(OPERATION)
+    # The answer holds the replication configuration another worker may be changing.
+    with ecr_registry.reading("replication"):
+        answer = ecr_contract.call(OPERATION)
     assert answer["registryId"] == ecr_repository.registry_id

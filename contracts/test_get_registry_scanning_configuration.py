@@ -8,7 +8,7 @@ import pytest
 
 from pytest_ecr import ContractClient
 from pytest_ecr.resources import Repository
-from pytest_ecr.suite import NO_INPUT, Contract, Scenario
+from pytest_ecr.suite import NO_INPUT, Contract, RegistrySettings, Scenario
 
 OPERATION = "GetRegistryScanningConfiguration"
 
@@ -32,7 +32,7 @@ CONTRACT = Contract(
     "registry_scanning_configuration_test.go",
 )
 def test_configuration_of_the_registry(
-    ecr_contract: ContractClient, ecr_repository: Repository
+    ecr_contract: ContractClient, ecr_repository: Repository, ecr_registry: RegistrySettings
 ) -> None:
     """ "When a registry scanning configuration is not defined, by default the BASIC scan
     type is used" (the model's documentation of scanType): a scan type is always there.
@@ -42,6 +42,7 @@ def test_configuration_of_the_registry(
     "BASIC", "rules": [...]}}`` (also terraform's acceptance tests,
     hashicorp/terraform-provider-aws:internal/service/ecr/registry_scanning_configuration_test.go).
     """
-    answer = ecr_contract.call(OPERATION)
+    with ecr_registry.reading("scanning"):  # another worker may be changing it
+        answer = ecr_contract.call(OPERATION)
     assert answer["registryId"] == ecr_repository.registry_id
     assert answer["scanningConfiguration"]["scanType"] in ("BASIC", "ENHANCED")

@@ -27,6 +27,8 @@ from pytest_ecr.settings import EcrSettings
 
 from .conftest import client_of
 
+ROOT = Path(__file__).resolve().parent.parent
+
 # -- registry-wide settings after a kill ------------------------------------------------
 
 HOLDS_A_CHANGE = """
@@ -392,3 +394,76 @@ def test_a_failed_recording_never_replaces_a_good_cassette(
     )
     once.assert_outcomes(passed=1)
     assert index.read_text() == recorded_index
+
+
+# -- readers of a registry-wide setting take its lock -----------------------------------
+
+HOLDS_A_BROKEN_SCANNING_CONFIGURATION = """
+import pathlib, time
+
+import boto3
+from botocore.config import Config
+
+def test_holds(ecr_registry, ecr_target):
+    client = boto3.client(
+        "ecr", endpoint_url=ecr_target.endpoint_url, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+        config=Config(parameter_validation=False),
+    )
+    with ecr_registry.changing("scanning"):
+        client.put_registry_scanning_configuration(scanType="NOT_A_MODELED_VALUE", rules=[])
+        pathlib.Path("ready").write_text("ready")
+        deadline = time.monotonic() + 120
+        while not pathlib.Path("release").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+"""
+
+
+@pytest.mark.slow
+def test_a_reader_of_a_registry_setting_waits_for_the_run_changing_it(
+    pytester: pytest.Pytester, own_moto_server: str
+) -> None:
+    """Issue 18.6: GetRegistryScanningConfiguration's contract read the setting while
+    another worker held it changed (to a value no registry should answer), and failed.
+    Here one run holds the scanning configuration changed; a second run's reader
+    contract must wait for the lock, and then see the restored setting."""
+    pytester.makepyfile(test_holder=HOLDS_A_BROKEN_SCANNING_CONFIGURATION)
+    endpoint = f"--ecr-endpoint-url={own_moto_server}"
+    base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    holder = subprocess.Popen(
+        [*base, "test_holder.py", endpoint],
+        cwd=pytester.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    reader: subprocess.Popen[bytes] | None = None
+    try:
+        deadline = time.monotonic() + 60
+        while not (pytester.path / "ready").exists():
+            assert holder.poll() is None, holder.communicate()[0].decode()
+            assert time.monotonic() < deadline, "the holder never changed the setting"
+            time.sleep(0.05)
+        contract = (
+            ROOT / "contracts" / "test_get_registry_scanning_configuration.py"
+        ).as_posix() + "::test_configuration_of_the_registry"
+        reader = subprocess.Popen(
+            [*base, "-v", contract, endpoint, "--ecr-run-id=reader"],
+            cwd=pytester.path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        assert reader.stdout is not None
+        seen = b""
+        while b"test_configuration_of_the_registry" not in seen:
+            byte = reader.stdout.read(1)
+            assert byte, seen.decode()
+            seen += byte
+        time.sleep(3)  # the reader is in its test now, and must be waiting
+        assert reader.poll() is None, (seen + reader.communicate()[0]).decode()
+    finally:
+        (pytester.path / "release").write_text("release")
+        holder.communicate(timeout=120)
+    out = seen + reader.communicate(timeout=120)[0]
+    assert holder.returncode == 0
+    assert reader.returncode == 0, out.decode()
+    assert b"1 passed" in out
