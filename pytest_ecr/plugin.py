@@ -12,6 +12,26 @@ import pytest
 from .markers import LINES
 from .settings import SETTINGS_KEY, SPECS, SettingsError, resolve_settings
 
+
+def _not_rewritten() -> None:
+    """pytest rewrites the asserts of every module of an installed plugin's distribution,
+    and where it cannot cache the result (``PYTHONDONTWRITEBYTECODE``, a read-only
+    site-packages) every run compiles the plugin's modules again: about 40 ms of a run that
+    does not use ECR (``bench/startup.py``). No assert of this package is one a user
+    reads (the contracts report through their own exceptions), so only this module is
+    rewritten. pytest keeps the marks in its import hook; a pytest without them is left
+    as it is."""
+    for hook in sys.meta_path:
+        marked = getattr(hook, "_must_rewrite", None)
+        cache = getattr(hook, "_marked_for_rewrite_cache", None)
+        if isinstance(marked, set) and "pytest_ecr" in marked:
+            marked.discard("pytest_ecr")
+            if isinstance(cache, dict):
+                cache.clear()
+
+
+_not_rewritten()
+
 #: The fixtures (``ecr_client``, ``ecr_repository``, ...), registered with the plugin.
 pytest_plugins = ("pytest_ecr.fixtures",)
 
