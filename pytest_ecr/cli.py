@@ -21,9 +21,9 @@ from .report import (
     compare_terminal,
     load_report,
 )
-from .resources import sweep
 from .schema import operation_schema
 from .settings import SPECS, SettingsError, resolve_settings
+from .sweeper import sweep
 from .targets import TargetUnavailable, make_target
 
 

@@ -129,7 +129,8 @@ def ecr_repository_factory(
     scan_on_push=..., encryption=..., kms_key=..., tags=...)`` returns a
     :class:`~pytest_ecr.resources.Repository`; ``release(repository)`` deletes it early.
     """
-    from .resources import Heartbeat, RepositoryFactory
+    from .resources import RepositoryFactory
+    from .sweeper import Heartbeat
 
     run = ecr_run(pytestconfig)
     factory = RepositoryFactory(ecr_client, run.namer, run.ledger, ecr_target.region)

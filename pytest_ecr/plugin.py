@@ -75,7 +75,8 @@ def _register(config: pytest.Config) -> None:
 
     from .conformance import Collector
     from .outcomes import Outcomes
-    from .run import RUN_KEY, AwsGuard, EcrRun, RunPlugin, run_id_for, worker_of
+    from .run import RUN_KEY, EcrRun, run_id_for, worker_of
+    from .run_hooks import AwsGuard, RunPlugin
 
     settings = config.stash[SETTINGS_KEY]
     run = EcrRun(settings, run_id_for(config, settings), config.rootpath, worker_of(config))

@@ -14,16 +14,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_ecr.resources import (
-    HEARTBEAT_TAG,
-    MARKER_TAG,
-    Ledger,
-    Namer,
-    RepositoryFactory,
-    sweep,
-)
+from pytest_ecr.resources import MARKER_TAG, Ledger, Namer, RepositoryFactory
 from pytest_ecr.run import EcrRun, registry_key
 from pytest_ecr.settings import EcrSettings
+from pytest_ecr.sweeper import HEARTBEAT_TAG, sweep
 
 from .conftest import client_of
 
